@@ -1,0 +1,24 @@
+import { MedusaError } from "../modules-sdk/medusa-error"
+import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "../services/token"
+import { validateSecretKeyLimit } from "../services/secret-key-limit"
+import type { ApiKeyModuleOptions } from "../types/options"
+
+export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & { scrypt: ScryptParams }
+
+function invalid(message: string): MedusaError {
+  return new MedusaError(MedusaError.Types.INVALID_DATA, message)
+}
+
+/** Checks the module options once at load time, so a typo fails at start-up, not on first use. */
+export function normalizeApiKeyModuleOptions(raw: unknown): NormalizedApiKeyModuleOptions {
+  const options = (raw ?? {}) as ApiKeyModuleOptions
+  if (typeof options !== "object") throw invalid("The api key module options must be an object")
+  const scrypt = { ...DEFAULT_SCRYPT_PARAMS, ...options.scrypt }
+  if (!Number.isInteger(scrypt.logN) || scrypt.logN < 10 || scrypt.logN > 20) {
+    throw invalid(`scrypt.logN must be a whole number from 10 to 20; got ${JSON.stringify(scrypt.logN)}`)
+  }
+  if (!Number.isInteger(scrypt.r) || scrypt.r < 1 || !Number.isInteger(scrypt.p) || scrypt.p < 1) {
+    throw invalid("scrypt.r and scrypt.p must be whole numbers of 1 or more")
+  }
+  return { ...options, scrypt, secretKeyLimit: validateSecretKeyLimit(options.secretKeyLimit) }
+}

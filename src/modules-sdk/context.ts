@@ -1,0 +1,13 @@
+import type { EntityManager } from "@mikro-orm/postgresql"
+
+/**
+ * Passed as the last argument of every public service method. A caller that already holds a
+ * transaction hands it in as `transactionManager`, and the method joins it instead of opening
+ * its own; this is how a workflow step or another service makes several calls atomic.
+ */
+export interface Context {
+  transactionManager?: EntityManager
+  manager?: EntityManager
+  /** Set by the HTTP layer or workflows for tracing; not used for authorisation. */
+  requestId?: string
+}

@@ -1,0 +1,143 @@
+import { MikroORM, type EntityManager, type Options } from "@mikro-orm/postgresql"
+import { Migrator } from "@mikro-orm/migrations"
+import type { EntitySchema, MigrationObject } from "@mikro-orm/core"
+import { MedusaError } from "./medusa-error"
+import type { Context } from "./context"
+
+/** The `database` block of a module's options, as Medusa modules accept it. */
+export interface ModuleDatabaseOptions {
+  clientUrl?: string
+  schema?: string
+  /** Extra options for the pg pool (e.g. `{ max: 20 }`). */
+  pool?: { min?: number; max?: number }
+  /** Log every query through `logger` (useful to see what a call costs). */
+  debug?: boolean
+  logger?: (message: string) => void
+}
+
+export interface ModuleOrmConfig {
+  database?: ModuleDatabaseOptions
+  entities: EntitySchema<any, any>[]
+  migrationsList: MigrationObject[]
+  /** Each module records its migrations in its own table so modules never see each other's. */
+  migrationsTable: string
+}
+
+function requireClientUrl(database?: ModuleDatabaseOptions): string {
+  const url = database?.clientUrl
+  if (!url || typeof url !== "string") {
+    throw new MedusaError(
+      MedusaError.Types.INVALID_DATA,
+      "The module needs a database connection: pass options.database.clientUrl (e.g. postgres://user@localhost:5432/db) or set projectConfig.databaseUrl in medusa-config.js"
+    )
+  }
+  return url
+}
+
+/** Opens the module's own MikroORM instance and checks the database answers. */
+export async function connectModuleOrm(config: ModuleOrmConfig): Promise<MikroORM> {
+  const clientUrl = requireClientUrl(config.database)
+  const logger = config.database?.logger
+  const options: Options = {
+    clientUrl,
+    schema: config.database?.schema,
+    entities: config.entities,
+    extensions: [Migrator],
+    migrations: {
+      migrationsList: config.migrationsList,
+      tableName: config.migrationsTable,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+    discovery: { warnWhenNoEntities: false },
+    pool: { min: 0, max: 10, ...config.database?.pool },
+    debug: config.database?.debug || logger ? ["query"] : false,
+    logger: logger ?? (() => undefined),
+    // A missing database is a configuration error to report, not something to create silently.
+    ensureDatabase: false,
+  }
+  let orm: MikroORM
+  try {
+    orm = await MikroORM.init(options)
+  } catch (error) {
+    throw describeConnectionError(clientUrl, error)
+  }
+  if (!(await orm.isConnected())) {
+    await orm.close(true).catch(() => undefined)
+    throw describeConnectionError(clientUrl, new Error("the server did not answer"))
+  }
+  return orm
+}
+
+function describeConnectionError(clientUrl: string, error: unknown): MedusaError {
+  const reason = error instanceof Error ? error.message : String(error)
+  return new MedusaError(
+    MedusaError.Types.DB_ERROR,
+    `Could not connect to the database at ${redactUrl(clientUrl)}: ${reason}`
+  )
+}
+
+/** Hides the password of a connection URL before it appears in an error or a log line. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) {
+      parsed.password = "***"
+    }
+    return parsed.toString()
+  } catch {
+    return "(unparseable database URL)"
+  }
+}
+
+export async function runModuleMigrations(config: ModuleOrmConfig): Promise<string[]> {
+  const orm = await connectModuleOrm(config)
+  try {
+    const applied = await orm.getMigrator().up()
+    return applied.map((m) => m.name)
+  } finally {
+    await orm.close(true)
+  }
+}
+
+export async function revertModuleMigrations(config: ModuleOrmConfig, step = 1): Promise<string[]> {
+  const orm = await connectModuleOrm(config)
+  try {
+    // down() reverts the newest applied migration; step 0 reverts them all.
+    if (step <= 0) {
+      return (await orm.getMigrator().down({ to: 0 })).map((m) => m.name)
+    }
+    const reverted: string[] = []
+    for (let i = 0; i < step; i++) {
+      const batch = await orm.getMigrator().down()
+      if (!batch.length) break
+      reverted.push(...batch.map((m) => m.name))
+    }
+    return reverted
+  } finally {
+    await orm.close(true)
+  }
+}
+
+/**
+ * Runs `work` inside the caller's transaction when the context carries one, otherwise inside a
+ * new transaction on a fresh fork of the entity manager (never the global one).
+ */
+export async function withTransaction<T>(
+  orm: MikroORM,
+  sharedContext: Context | undefined,
+  work: (em: EntityManager) => Promise<T>
+): Promise<T> {
+  const outer = sharedContext?.transactionManager
+  if (outer) {
+    return work(outer)
+  }
+  return orm.em.fork().transactional((em) => work(em))
+}
+
+/** An entity manager for reads: the caller's transaction if any, else a fresh fork. */
+export function readManager(orm: MikroORM, sharedContext?: Context): EntityManager {
+  return sharedContext?.transactionManager ?? sharedContext?.manager ?? orm.em.fork()
+}

@@ -39,6 +39,7 @@ export interface MedusaApp {
 /** Module definitions shipped in this package, loaded lazily to keep the import graph acyclic. */
 const BUILT_IN_MODULES: Record<string, () => ModuleExports> = {
   [Modules.API_KEY]: () => require("../index").default,
+  [Modules.SALES_CHANNEL]: () => require("../sales-channel").default,
 }
 
 export function registerBuiltInModule(name: string, load: () => ModuleExports): void {
@@ -156,6 +157,12 @@ export async function loadMedusaApp(options: LoadMedusaAppOptions = {}): Promise
       }
       order.push(key)
       container.register(key, asValue(loaded[key].service))
+    }
+    // The publishable key ↔ sales channel link spans both modules, so it exists only when both do.
+    if (loaded[Modules.API_KEY] && loaded[Modules.SALES_CHANNEL]) {
+      const { ApiKeySalesChannelLink, API_KEY_SALES_CHANNEL_LINK } = require("../sales-channel/link")
+      const link = new ApiKeySalesChannelLink({ apiKey: loaded[Modules.API_KEY].service, salesChannel: loaded[Modules.SALES_CHANNEL].service })
+      container.register(API_KEY_SALES_CHANNEL_LINK, asValue(link))
     }
   } catch (error) {
     await shutdown()

@@ -40,3 +40,24 @@ export { loadMedusaApp } from "./modules-sdk/load-app"
 export type { MedusaApp, LoadMedusaAppOptions } from "./modules-sdk/load-app"
 export type { Context } from "./modules-sdk/context"
 export * from "./types"
+export * from "./workflows-sdk"
+export * from "./workflows"
+export {
+  salesChannelModule,
+  SalesChannelModuleService,
+  ApiKeySalesChannelLink,
+  API_KEY_SALES_CHANNEL_LINK,
+  initialize as initializeSalesChannelModule,
+  runMigrations as runSalesChannelMigrations,
+  revertMigration as revertSalesChannelMigration,
+} from "./sales-channel"
+export type {
+  SalesChannelModuleOptions,
+  SalesChannelDTO,
+  CreateSalesChannelDTO,
+  UpdateSalesChannelDTO,
+  FilterableSalesChannelProps,
+  SalesChannelFindConfig,
+  PublishableKeySalesChannelLink,
+  FilterablePublishableKeyLinkProps,
+} from "./sales-channel"

@@ -1,0 +1,31 @@
+import { createWorkflow, transform, WorkflowResponse, type WorkflowData } from "../workflows-sdk"
+import { createApiKeysStep } from "./steps/create-api-keys"
+import { revokeApiKeysStep } from "./steps/revoke-api-keys"
+import { linkSalesChannelsToApiKeyStep } from "./steps/sales-channel-links"
+import { getApiKeyToRollStep } from "./steps/roll"
+
+export const rollApiKeyWorkflowId = "roll-api-key"
+
+export interface RollApiKeyInput {
+  id: string
+  /** Seconds the old key keeps working beside its successor; 0 or absent revokes it now. */
+  revoke_in?: number
+  revoked_by?: string | null
+}
+
+/**
+ * Rolls a key without a moment where the store has none: the successor (same title, type,
+ * creator and sales channels) is created first, then the old key is revoked. If that revoke
+ * fails, the successor and its links are removed again.
+ */
+export const rollApiKeyWorkflow = createWorkflow(rollApiKeyWorkflowId, (input: WorkflowData<RollApiKeyInput>) => {
+  const target = getApiKeyToRollStep({ id: input.id })
+  const successorInput = transform({ target }, ({ target }) => ({
+    api_keys: [{ title: target.key.title, type: target.key.type, created_by: target.key.created_by }],
+  }))
+  const created = createApiKeysStep(successorInput)
+  const successor = transform({ created }, ({ created }) => created[0])
+  linkSalesChannelsToApiKeyStep({ id: successor.id, add: target.sales_channel_ids })
+  revokeApiKeysStep({ selector: { id: input.id }, revoke: { revoke_in: input.revoke_in, revoked_by: input.revoked_by } })
+  return new WorkflowResponse(successor)
+})

@@ -1,0 +1,25 @@
+import { createStep, StepResponse } from "../../workflows-sdk"
+import type { ApiKeyDTO, CreateApiKeyDTO } from "../../types/api-key"
+import { apiKeyService } from "./services"
+
+export const createApiKeysStepId = "create-api-keys"
+
+/** Creates keys (raw tokens in the output); undone by revoking and deleting exactly those keys. */
+export const createApiKeysStep = createStep(
+  createApiKeysStepId,
+  async (input: { api_keys: CreateApiKeyDTO[] }, { container }) => {
+    const created: ApiKeyDTO[] = await apiKeyService(container).createApiKeys(input.api_keys)
+    return new StepResponse(created, created.map((key) => key.id))
+  },
+  async (createdIds: string[] | undefined, { container }) => {
+    if (!createdIds?.length) return
+    const service = apiKeyService(container)
+    // delete only takes revoked keys, so revoke what is still valid first.
+    const now = Date.now()
+    const stillValid = (await service.listApiKeys({ id: createdIds }, { select: ["id", "revoked_at"] }))
+      .filter((key) => !key.revoked_at || key.revoked_at.getTime() > now)
+      .map((key) => key.id)
+    if (stillValid.length) await service.revoke(stillValid)
+    await service.deleteApiKeys(createdIds)
+  }
+)

@@ -1,0 +1,13 @@
+import { createStep } from "../../workflows-sdk"
+import type { FilterableApiKeyProps, RevokeApiKeyDTO } from "../../types/api-key"
+import { apiKeyService } from "./services"
+
+export const revokeApiKeysStepId = "revoke-api-keys"
+
+/** Revokes the keys a selector matches. As in Medusa, a revocation is not undone. */
+export const revokeApiKeysStep = createStep(
+  { name: revokeApiKeysStepId, noCompensation: true },
+  async (input: { selector: FilterableApiKeyProps; revoke: RevokeApiKeyDTO }, { container }) => {
+    return apiKeyService(container).revoke(input.selector, input.revoke)
+  }
+)

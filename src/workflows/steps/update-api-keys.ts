@@ -1,0 +1,20 @@
+import { createStep, StepResponse } from "../../workflows-sdk"
+import type { FilterableApiKeyProps, UpdateApiKeyDTO } from "../../types/api-key"
+import { apiKeyService } from "./services"
+
+export const updateApiKeysStepId = "update-api-keys"
+
+/** Updates the keys a selector matches; undone by putting their previous titles back. */
+export const updateApiKeysStep = createStep(
+  updateApiKeysStepId,
+  async (input: { selector: FilterableApiKeyProps; update: UpdateApiKeyDTO }, { container }) => {
+    const service = apiKeyService(container)
+    const previous = await service.listApiKeys(input.selector, { select: ["id", "title"] })
+    const updated = await service.updateApiKeys(input.selector, input.update)
+    return new StepResponse(updated, previous.map(({ id, title }) => ({ id, title })))
+  },
+  async (previous: { id: string; title: string }[] | undefined, { container }) => {
+    if (!previous?.length) return
+    await apiKeyService(container).updateApiKeys(previous)
+  }
+)

@@ -1,0 +1,10 @@
+import { createWorkflow, WorkflowResponse, type WorkflowData } from "../workflows-sdk"
+import type { FilterableApiKeyProps, UpdateApiKeyDTO } from "../types/api-key"
+import { updateApiKeysStep } from "./steps/update-api-keys"
+
+export const updateApiKeysWorkflowId = "update-api-keys"
+
+export const updateApiKeysWorkflow = createWorkflow(
+  updateApiKeysWorkflowId,
+  (input: WorkflowData<{ selector: FilterableApiKeyProps; update: UpdateApiKeyDTO }>) => new WorkflowResponse(updateApiKeysStep(input))
+)

@@ -1,6 +1,6 @@
 import type { FilterQuery, QueryOrderMap } from "@mikro-orm/core"
-import { MedusaError } from "../modules-sdk/medusa-error"
-import { API_KEY_PUBLIC_FIELDS, ApiKeyType, type ApiKey, type ApiKeyPublicField } from "../models/api-key"
+import { API_KEY_PUBLIC_FIELDS, ApiKeyType, type ApiKey } from "../models/api-key"
+import { buildFindOptions, invalid, isPlainObject, type FindOptions } from "../modules-sdk/find-config"
 import type { ApiKeyFindConfig, FilterableApiKeyProps } from "../types/api-key"
 
 /**
@@ -14,14 +14,6 @@ const DATE_FIELDS = new Set(["created_at", "updated_at", "revoked_at", "last_use
 const NULLABLE_FIELDS = new Set(["revoked_by", "revoked_at", "last_used_at", "deleted_at"])
 const STRING_OPERATORS = new Set(["$eq", "$ne", "$in", "$nin", "$like", "$ilike"])
 const DATE_OPERATORS = new Set(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin"])
-
-function invalid(message: string): MedusaError {
-  return new MedusaError(MedusaError.Types.INVALID_DATA, message)
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date)
-}
 
 function toDate(field: string, value: unknown): Date {
   const date = value instanceof Date ? value : typeof value === "string" || typeof value === "number" ? new Date(value) : null
@@ -137,48 +129,13 @@ function assertKnownTypes(condition: unknown): void {
   }
 }
 
-export interface ApiKeyQueryOptions {
-  fields?: string[]
-  limit?: number
-  offset?: number
-  orderBy: QueryOrderMap<ApiKey>
-}
-
-function isPublicField(field: unknown): field is ApiKeyPublicField {
-  return typeof field === "string" && (API_KEY_PUBLIC_FIELDS as readonly string[]).includes(field)
-}
+export type ApiKeyQueryOptions = Omit<FindOptions, "orderBy"> & { orderBy: QueryOrderMap<ApiKey> }
 
 export function buildApiKeyQueryOptions(config: ApiKeyFindConfig | undefined): ApiKeyQueryOptions {
-  const options: ApiKeyQueryOptions = { orderBy: { created_at: "asc", id: "asc" } }
-  if (!config) return options
-  if (config.select !== undefined) {
-    if (!Array.isArray(config.select)) throw invalid("select expects an array of field names")
-    const unknown = config.select.filter((f) => !isPublicField(f))
-    if (unknown.length) {
-      throw invalid(`Cannot select ${unknown.join(", ")}; selectable fields are ${API_KEY_PUBLIC_FIELDS.join(", ")}`)
-    }
-    // `type` decides whether `token` may be shown, and `id` identifies the row.
-    options.fields = [...new Set(["id", ...config.select, ...(config.select.includes("token") ? ["type"] : [])])]
-  }
-  if (config.skip !== undefined && config.skip !== null) {
-    if (!Number.isInteger(config.skip) || config.skip < 0) throw invalid("skip must be a whole number of 0 or more")
-    options.offset = config.skip
-  }
-  if (config.take !== undefined && config.take !== null) {
-    if (!Number.isInteger(config.take) || config.take < 0) throw invalid("take must be a whole number of 0 or more")
-    options.limit = config.take
-  }
-  if (config.order !== undefined) {
-    if (!isPlainObject(config.order)) throw invalid("order expects an object such as { created_at: \"DESC\" }")
-    const orderBy: Record<string, "asc" | "desc"> = {}
-    for (const [field, direction] of Object.entries(config.order)) {
-      if (!isPublicField(field)) throw invalid(`Cannot order by ${field}`)
-      const dir = String(direction).toLowerCase()
-      if (dir !== "asc" && dir !== "desc") throw invalid(`Order direction for ${field} must be ASC or DESC`)
-      orderBy[field] = dir
-    }
-    // id last keeps pages stable when the chosen column has ties.
-    options.orderBy = { ...orderBy, ...(orderBy.id ? {} : { id: "asc" }) } as QueryOrderMap<ApiKey>
+  const options = buildFindOptions(config, API_KEY_PUBLIC_FIELDS) as ApiKeyQueryOptions
+  // `type` decides whether `token` may be shown, so it is read whenever `token` is.
+  if (options.fields?.includes("token") && !options.fields.includes("type")) {
+    options.fields.push("type")
   }
   return options
 }

@@ -1,7 +1,7 @@
 import type { FilterQuery } from "@mikro-orm/core"
 import type { SalesChannel } from "../models/sales-channel"
 import type { FilterableSalesChannelProps } from "../types"
-import { invalid, isPlainObject } from "./find-config"
+import { invalid, isPlainObject } from "../../modules-sdk/find-config"
 
 /**
  * Sales channel filters as a MikroORM condition. Unknown filters are refused with

@@ -2,7 +2,7 @@ import { LockMode, type FilterQuery } from "@mikro-orm/core"
 import type { EntityManager } from "@mikro-orm/postgresql"
 import { SALES_CHANNEL_FIELDS, SalesChannel } from "../models/sales-channel"
 import type { FilterableSalesChannelProps, SalesChannelFindConfig, UpdateSalesChannelDTO } from "../types"
-import { buildFindOptions } from "./find-config"
+import { buildFindOptions } from "../../modules-sdk/find-config"
 import { buildSalesChannelWhere } from "./sales-channel-query"
 
 export type NewSalesChannelRow = Pick<SalesChannel, "id" | "name" | "description" | "is_disabled">

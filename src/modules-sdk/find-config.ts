@@ -1,11 +1,9 @@
-import { MedusaError } from "../../modules-sdk/medusa-error"
-import type { FindConfig } from "../../types/api-key"
+import { MedusaError } from "./medusa-error"
+import type { FindConfig } from "../types/api-key"
 
 /**
  * Medusa's find-config (`select`, `skip`, `take`, `order`) as MikroORM find options, for any
- * entity whose readable columns are `fields`. Nothing here is specific to sales channels: it is
- * the generic part of repositories/api-key-query.ts's buildApiKeyQueryOptions, written once so
- * both can share it (see the module's report).
+ * entity whose readable columns are `fields`. Shared by every module's repositories.
  */
 export interface FindOptions {
   fields?: string[]

@@ -100,7 +100,8 @@ describe("authenticate", () => {
     const scryptBefore = scryptCounters.verifications
     queries.reset()
     expect(await f.service.authenticate(`sk_${randomBytes(32).toString("hex")}`)).toBe(false)
-    expect(queries.count).toBeLessThanOrEqual(1)
+    // Only reads count: a batched last_used_at write of an earlier test may land in this window.
+    expect(queries.statements.filter((s) => /select/i.test(s)).length).toBeLessThanOrEqual(1)
     expect(scryptCounters.verifications).toBe(scryptBefore)
   })
 

@@ -1,9 +1,17 @@
 import { MedusaError } from "../modules-sdk/medusa-error"
 import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "../services/token"
 import { validateSecretKeyLimit } from "../services/secret-key-limit"
+import { validateAuthCacheOption, type AuthCacheSettings } from "../services/verification-cache"
+import { validateLastUsedAtOption, type LastUsedAtSettings } from "../services/last-used-tracker"
+import { validateScryptQueueOption, type ScryptQueueSettings } from "../services/scrypt-limiter"
 import type { ApiKeyModuleOptions } from "../types/options"
 
-export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & { scrypt: ScryptParams }
+export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & {
+  scrypt: ScryptParams
+  authCache: AuthCacheSettings | false
+  lastUsedAt: LastUsedAtSettings | false
+  scryptQueue: ScryptQueueSettings
+}
 
 function invalid(message: string): MedusaError {
   return new MedusaError(MedusaError.Types.INVALID_DATA, message)
@@ -20,5 +28,12 @@ export function normalizeApiKeyModuleOptions(raw: unknown): NormalizedApiKeyModu
   if (!Number.isInteger(scrypt.r) || scrypt.r < 1 || !Number.isInteger(scrypt.p) || scrypt.p < 1) {
     throw invalid("scrypt.r and scrypt.p must be whole numbers of 1 or more")
   }
-  return { ...options, scrypt, secretKeyLimit: validateSecretKeyLimit(options.secretKeyLimit) }
+  return {
+    ...options,
+    scrypt,
+    secretKeyLimit: validateSecretKeyLimit(options.secretKeyLimit),
+    authCache: validateAuthCacheOption(options.authCache),
+    lastUsedAt: validateLastUsedAtOption(options.lastUsedAt),
+    scryptQueue: validateScryptQueueOption(options.scryptQueue),
+  }
 }

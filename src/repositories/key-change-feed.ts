@@ -22,6 +22,7 @@ export const KEY_CHANGE_APPLICATION_NAME = "api-key-change-feed"
 const MAX_PAYLOAD_CHARS = 7_000
 const RECONNECT_MIN_MS = 100
 const RECONNECT_MAX_MS = 5_000
+const HEARTBEAT_DEADLINE_MIN_MS = 5_000
 
 export interface KeyChangeSubscriber {
   keysChanged(ids: string[]): void
@@ -94,12 +95,16 @@ export class KeyChangeFeed {
   whenListening(timeoutMs: number): Promise<boolean> {
     if (this.listening) return Promise.resolve(true)
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs)
-      timer.unref()
-      this.listeningWaiters.push(() => {
+      const wake = () => {
         clearTimeout(timer)
         resolve(true)
-      })
+      }
+      const timer = setTimeout(() => {
+        this.listeningWaiters = this.listeningWaiters.filter((w) => w !== wake)
+        resolve(false)
+      }, timeoutMs)
+      timer.unref()
+      this.listeningWaiters.push(wake)
     })
   }
 
@@ -163,9 +168,11 @@ export class KeyChangeFeed {
   private async heartbeat(client: Client): Promise<void> {
     if (this.client !== client) return
     const since = performance.now()
-    // A session that does not answer within a few beats is treated as gone (e.g. a silent
-    // network drop that TCP would notice only minutes later).
-    const deadline = setTimeout(() => this.drop(client), this.options.heartbeatMs * 4)
+    // A session that does not answer for a while is treated as gone (e.g. a silent network drop
+    // that TCP would notice only minutes later). Caching already stopped once answers were late
+    // (the subscriber serves only within `alive(since)` + its bound); this only reconnects, so it
+    // is lenient enough not to churn connections when the event loop is merely busy.
+    const deadline = setTimeout(() => this.drop(client), Math.max(this.options.heartbeatMs * 4, HEARTBEAT_DEADLINE_MIN_MS))
     deadline.unref()
     try {
       await client.query("select 1")

@@ -55,7 +55,7 @@ export class ApiKeyModuleService {
     this.repository_ = apiKeyRepository
     this.options_ = moduleOptions
     this.secretKeyLimit_ = new SecretKeyLimit(apiKeyRepository, moduleOptions.secretKeyLimit)
-    this.authenticator_ = new TokenAuthenticator(orm, apiKeyRepository, moduleOptions.scrypt)
+    this.authenticator_ = new TokenAuthenticator(orm, apiKeyRepository, moduleOptions.scrypt, moduleOptions)
   }
 
   // ---- create ------------------------------------------------------------------------------
@@ -98,6 +98,7 @@ export class ApiKeyModuleService {
     const stored = await withTransaction(this.orm_, sharedContext, async (em) => {
       await this.secretKeyLimit_.assertRoomFor(em, inputs, new Date())
       await this.repository_.insert(em, rows)
+      await this.authenticator_.onKeysCreated(em, rows.flatMap((r) => (r.token_lookup ? [r.token_lookup] : [])))
       return this.repository_.findByIds(em, rows.map((r) => r.id))
     }).catch(translateDatabaseError)
 
@@ -184,6 +185,8 @@ export class ApiKeyModuleService {
       for (const { id, title } of updates) {
         if (title !== undefined) await this.repository_.updateTitle(em, id, title, now)
       }
+      // A cached key carries its title: drop it so authenticate shows the new one.
+      await this.authenticator_.onKeysChanged(em, [...found])
       return this.repository_.findByIds(em, ids)
     }).catch(translateDatabaseError)
     const byId = new Map(rows.map((row) => [row.id, row]))
@@ -324,6 +327,11 @@ export class ApiKeyModuleService {
   async authenticate(token: unknown, sharedContext?: Context): Promise<ApiKeyDTO | false> {
     const key = await this.authenticator_.authenticate(token, sharedContext)
     return key ? toApiKeyDTO(key) : false
+  }
+
+  /** Counters of the verification cache, the change feed and the scrypt queue (for metrics). */
+  authenticationStats() {
+    return this.authenticator_.stats()
   }
 
   /** Releases the module's connections; called by the host on shutdown. */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, scrypt as nodeScrypt, timingSafeEqual } from "node:crypto"
 import Scrypt from "scrypt-kdf"
 import { ApiKeyType } from "../models/api-key"
+import type { ScryptLimiter } from "./scrypt-limiter"
 
 /**
  * Everything that touches a raw token lives here: generating, hashing, verifying, redacting and
@@ -57,9 +58,22 @@ export interface HashedSecret {
 const KDF_SALT_OFFSET = 16
 const KDF_SALT_LENGTH = 32
 
-export async function hashSecretToken(token: string, params: ScryptParams): Promise<HashedSecret> {
-  scryptCounters.hashes++
-  const key = Buffer.from(await Scrypt.kdf(token, params))
+/**
+ * Runs scrypt work through the caller's limiter when it has one (authenticate does; creating keys
+ * does not, so an admin's create is never refused because of an authentication flood). A full
+ * limiter throws ScryptQueueFullError, which is not a verification result.
+ */
+function limited<T>(limiter: ScryptLimiter | undefined, work: () => Promise<T>): Promise<T> {
+  return limiter ? limiter.run(work) : work()
+}
+
+export async function hashSecretToken(token: string, params: ScryptParams, limiter?: ScryptLimiter): Promise<HashedSecret> {
+  const key = Buffer.from(
+    await limited(limiter, () => {
+      scryptCounters.hashes++
+      return Scrypt.kdf(token, params)
+    })
+  )
   return {
     hash: key.toString("base64"),
     salt: key.subarray(KDF_SALT_OFFSET, KDF_SALT_OFFSET + KDF_SALT_LENGTH).toString("hex"),
@@ -67,26 +81,30 @@ export async function hashSecretToken(token: string, params: ScryptParams): Prom
 }
 
 /** Constant-time verification (scrypt-kdf compares with timingSafeEqual). */
-export async function verifySecretToken(token: string, hash: string): Promise<boolean> {
-  scryptCounters.verifications++
-  try {
-    return await Scrypt.verify(hash, token)
-  } catch {
-    // A corrupted or foreign hash is a failed verification, not a crash of the request.
-    return false
-  }
+export async function verifySecretToken(token: string, hash: string, limiter?: ScryptLimiter): Promise<boolean> {
+  return limited(limiter, async () => {
+    scryptCounters.verifications++
+    try {
+      return await Scrypt.verify(hash, token)
+    } catch {
+      // A corrupted or foreign hash is a failed verification, not a crash of the request.
+      return false
+    }
+  })
 }
 
 /** Medusa's own format: hex of crypto.scrypt(token, salt, 64) with N=16384, r=8, p=1. */
-export async function verifyMedusaLegacyToken(token: string, salt: string, hash: string): Promise<boolean> {
-  scryptCounters.verifications++
+export async function verifyMedusaLegacyToken(token: string, salt: string, hash: string, limiter?: ScryptLimiter): Promise<boolean> {
   const expected = Buffer.from(hash, "hex")
   if (expected.length !== 64) {
     return false
   }
-  const derived = await new Promise<Buffer>((resolve, reject) =>
-    nodeScrypt(token, salt, 64, (error, key) => (error ? reject(error) : resolve(key)))
-  )
+  const derived = await limited(limiter, () => {
+    scryptCounters.verifications++
+    return new Promise<Buffer>((resolve, reject) =>
+      nodeScrypt(token, salt, 64, (error, key) => (error ? reject(error) : resolve(key)))
+    )
+  })
   return timingSafeEqual(derived, expected)
 }
 

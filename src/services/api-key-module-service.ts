@@ -1,4 +1,5 @@
 import type { MikroORM, EntityManager } from "@mikro-orm/postgresql"
+import { databaseErrorTranslator, installMethodAliases, isContext, isPlainObject } from "../modules-sdk/service-helpers"
 import { MedusaError } from "../modules-sdk/medusa-error"
 import type { Context } from "../modules-sdk/context"
 import { readManager, withTransaction } from "../modules-sdk/database"
@@ -35,9 +36,6 @@ interface InjectedDependencies {
 
 type OneOrMany<T> = T | T[]
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-}
 
 /**
  * Medusa's API Key Module service. Each behaviour has one implementation here; the two naming
@@ -341,22 +339,8 @@ export class ApiKeyModuleService {
   }
 }
 
-function isContext(value: unknown): value is Context {
-  return isPlainObject(value) && ("transactionManager" in value || "manager" in value)
-}
 
-/** Database failures become MedusaErrors without echoing row values (they may hold hashes). */
-function translateDatabaseError(error: unknown): never {
-  if (MedusaError.isMedusaError(error)) throw error
-  const name = (error as Error)?.constructor?.name ?? ""
-  if (name === "UniqueConstraintViolationException") {
-    throw new MedusaError(MedusaError.Types.DUPLICATE_ERROR, "An api key with the same id or token already exists")
-  }
-  if (name.endsWith("Exception")) {
-    throw new MedusaError(MedusaError.Types.DB_ERROR, `The database refused the operation (${name})`)
-  }
-  throw error
-}
+const translateDatabaseError = databaseErrorTranslator("An api key with the same id or token already exists")
 
 /** Both naming eras are doors onto the same implementation. */
 const ALIASES = {
@@ -371,13 +355,7 @@ const ALIASES = {
   restore: "restoreApiKeys",
 } as const
 
-for (const [alias, target] of Object.entries(ALIASES)) {
-  Object.defineProperty(ApiKeyModuleService.prototype, alias, {
-    value: ApiKeyModuleService.prototype[target],
-    writable: true,
-    configurable: true,
-  })
-}
+installMethodAliases(ApiKeyModuleService, ALIASES)
 
 export interface ApiKeyModuleService {
   create: ApiKeyModuleService["createApiKeys"]

@@ -1,4 +1,5 @@
 import type { MikroORM } from "@mikro-orm/postgresql"
+import { databaseErrorTranslator, installMethodAliases, isContext, isPlainObject } from "../../modules-sdk/service-helpers"
 import { MedusaError } from "../../modules-sdk/medusa-error"
 import type { Context } from "../../modules-sdk/context"
 import { readManager, withTransaction } from "../../modules-sdk/database"
@@ -27,13 +28,7 @@ interface InjectedDependencies {
 type OneOrMany<T> = T | T[]
 type KeyedUpdate = UpdateSalesChannelDTO & { id: string }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-}
 
-function isContext(value: unknown): value is Context {
-  return isPlainObject(value) && ("transactionManager" in value || "manager" in value)
-}
 
 /**
  * Medusa's Sales Channel Module service, plus the data access of the publishable key ↔ sales
@@ -277,16 +272,7 @@ function inInputOrder(links: PublishableKeySalesChannelLink[], subset: Publishab
   return links.filter((l) => wanted.has(key(l)))
 }
 
-/** Database failures become MedusaErrors that say what was refused, without echoing row values. */
-function translateDatabaseError(error: unknown): never {
-  if (MedusaError.isMedusaError(error)) throw error
-  const name = (error as Error)?.constructor?.name ?? ""
-  if (name === "UniqueConstraintViolationException") {
-    throw new MedusaError(MedusaError.Types.DUPLICATE_ERROR, "A sales channel or link with the same id already exists")
-  }
-  if (name.endsWith("Exception")) throw new MedusaError(MedusaError.Types.DB_ERROR, `The database refused the operation (${name})`)
-  throw error
-}
+const translateDatabaseError = databaseErrorTranslator("A sales channel or link with the same id already exists")
 
 /** Both naming eras are doors onto the same implementation. */
 const ALIASES = {
@@ -300,13 +286,7 @@ const ALIASES = {
   restore: "restoreSalesChannels",
 } as const
 
-for (const [alias, target] of Object.entries(ALIASES)) {
-  Object.defineProperty(SalesChannelModuleService.prototype, alias, {
-    value: SalesChannelModuleService.prototype[target],
-    writable: true,
-    configurable: true,
-  })
-}
+installMethodAliases(SalesChannelModuleService, ALIASES)
 
 export interface SalesChannelModuleService {
   create: SalesChannelModuleService["createSalesChannels"]

@@ -1,0 +1,45 @@
+import { MedusaError } from "./medusa-error"
+import type { Context } from "./context"
+
+/** Pieces every module service shares: aliases, context detection, database error mapping. */
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+}
+
+/** Tells a trailing `sharedContext` apart from a data argument in overloaded methods. */
+export function isContext(value: unknown): value is Context {
+  return isPlainObject(value) && ("transactionManager" in value || "manager" in value)
+}
+
+/**
+ * Installs Medusa's other naming era as doors onto the same methods (`create` → `createApiKeys`):
+ * one implementation, two names.
+ */
+export function installMethodAliases(serviceClass: { prototype: object }, aliases: Record<string, string>): void {
+  const prototype = serviceClass.prototype as Record<string, unknown>
+  for (const [alias, target] of Object.entries(aliases)) {
+    if (typeof prototype[target] !== "function") {
+      throw new Error(`Cannot alias ${alias}: ${target} is not a method`)
+    }
+    Object.defineProperty(prototype, alias, { value: prototype[target], writable: true, configurable: true })
+  }
+}
+
+/**
+ * Database failures become MedusaErrors without echoing row values (a unique violation's detail
+ * would quote the conflicting value, which may be a token hash).
+ */
+export function databaseErrorTranslator(duplicateMessage: string): (error: unknown) => never {
+  return (error: unknown): never => {
+    if (MedusaError.isMedusaError(error)) throw error
+    const name = (error as Error)?.constructor?.name ?? ""
+    if (name === "UniqueConstraintViolationException") {
+      throw new MedusaError(MedusaError.Types.DUPLICATE_ERROR, duplicateMessage)
+    }
+    if (name.endsWith("Exception")) {
+      throw new MedusaError(MedusaError.Types.DB_ERROR, `The database refused the operation (${name})`)
+    }
+    throw error
+  }
+}

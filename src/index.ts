@@ -64,3 +64,15 @@ export type {
   PublishableKeySalesChannelLink,
   FilterablePublishableKeyLinkProps,
 } from "./sales-channel"
+export { createApp } from "./http"
+export type {
+  CreateAppOptions,
+  MedusaRequest,
+  MedusaResponse,
+  AuthenticatedMedusaRequest,
+  MedusaStoreRequest,
+  MedusaContainer,
+  MedusaNextFunction,
+  AuthContext,
+  PublishableKeyContext,
+} from "./http"

@@ -120,6 +120,32 @@ function resolveModuleDefinition(resolve: string, directory: string): ModuleExpo
   return definition
 }
 
+export interface AppModule {
+  /** The container key. */
+  key: string
+  /** What medusa-config.js gave as `resolve`. */
+  resolve: string
+  definition: ModuleExports
+  /** The module's options, with `database.clientUrl` defaulting to the project's database. */
+  options: Record<string, unknown>
+}
+
+/**
+ * The modules medusa-config.js lists, resolved to their definitions and options — what
+ * loadMedusaApp loads, and what db:migrate needs without starting any service.
+ */
+export function listAppModules(config: MedusaConfig, directory: string, databaseUrl: string | undefined): AppModule[] {
+  return listModuleRequests(config.modules).map((request) => {
+    const definition = resolveModuleDefinition(request.resolve, directory)
+    return {
+      key: request.key ?? definition.name,
+      resolve: request.resolve,
+      definition,
+      options: { ...request.options, database: { clientUrl: databaseUrl, ...(request.options.database as object | undefined) } },
+    }
+  })
+}
+
 /**
  * Reads medusa-config.js, loads every module it lists (each in its own container) and returns
  * an app container where `container.resolve(Modules.API_KEY)` is the module's service.
@@ -140,20 +166,14 @@ export async function loadMedusaApp(options: LoadMedusaAppOptions = {}): Promise
   }
 
   try {
-    for (const request of listModuleRequests(config.modules)) {
-      const definition = resolveModuleDefinition(request.resolve, directory)
-      const key = request.key ?? definition.name
+    for (const { key, resolve, definition, options: moduleOptions } of listAppModules(config, directory, databaseUrl)) {
       if (loaded[key]) throw configError(`Module ${key} is listed twice in medusa-config.js`)
-      const moduleOptions = {
-        ...request.options,
-        database: { clientUrl: databaseUrl, ...(request.options.database as object | undefined) },
-      }
       try {
         loaded[key] = await loadModule(definition, moduleOptions)
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error)
         const type = MedusaError.isMedusaError(error) ? error.type : MedusaError.Types.UNEXPECTED_STATE
-        throw new MedusaError(type, `Could not load module ${key} (${request.resolve}): ${reason}`)
+        throw new MedusaError(type, `Could not load module ${key} (${resolve}): ${reason}`)
       }
       order.push(key)
       container.register(key, asValue(loaded[key].service))

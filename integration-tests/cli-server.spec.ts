@@ -1,0 +1,320 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process"
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import net from "node:net"
+import { tmpdir } from "node:os"
+import path from "node:path"
+import { runCli as runCliInProcess } from "../src/cli/run"
+import { createTestDatabase, type TestDatabase } from "./setup/database"
+
+/**
+ * The real thing: the compiled CLI starts the server on embedded PostgreSQL (no DATABASE_URL),
+ * a second CLI process creates a key beside it, the key works over HTTP, and SIGTERM drains an
+ * in-flight request before the process exits 0 and the database is stopped.
+ */
+
+const ROOT = path.resolve(__dirname, "..")
+const CLI = path.join(ROOT, "dist", "src", "cli", "index.js")
+const DIST = path.join(ROOT, "dist", "src")
+
+let project: string
+let server: ChildProcess | undefined
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer()
+    probe.on("error", reject)
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+function cliEnv(port: number, pgPort: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort) }
+  delete env.DATABASE_URL
+  return env
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk) => (stdout += chunk))
+    child.stderr.on("data", (chunk) => (stderr += chunk))
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let seen = ""
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; output:\n${seen}`)), timeoutMs)
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString()
+      const match = seen.match(pattern)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match)
+      }
+    }
+    child.stdout!.on("data", onData)
+    child.stderr!.on("data", (chunk: Buffer) => (seen += chunk.toString()))
+    child.once("exit", (code) => {
+      clearTimeout(timer)
+      reject(new Error(`the server exited (${code}) before ${pattern}; output:\n${seen}`))
+    })
+  })
+}
+
+function exitOf(child: ChildProcess, timeoutMs: number): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    if (child.exitCode !== null) return resolve(child.exitCode)
+    const timer = setTimeout(() => reject(new Error(`still running ${timeoutMs} ms after SIGTERM`)), timeoutMs)
+    child.once("exit", (code) => {
+      clearTimeout(timer)
+      resolve(code)
+    })
+  })
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+beforeAll(() => {
+  const build = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  })
+  // tsc still emits when some other file has a type error; only a missing CLI stops this test.
+  if (!existsSync(CLI)) throw new Error(`the build did not produce ${CLI}:\n${build.stdout}${build.stderr}`)
+
+  project = mkdtempSync(path.join(tmpdir(), "api-key-project-"))
+  // The embedded database runs as the "postgres" user when tests run as root: it must reach .data/.
+  chmodSync(project, 0o755)
+  writeFileSync(
+    path.join(project, "medusa-config.js"),
+    `module.exports = {
+  projectConfig: { databaseUrl: process.env.DATABASE_URL },
+  modules: {
+    apiKey: { resolve: "@medusajs/api-key", options: { scrypt: { logN: 10 } } },
+    salesChannel: { resolve: "@medusajs/sales-channel" },
+  },
+}
+`
+  )
+  const routes: Record<string, string> = {
+    // The seed's handler in TypeScript: loaded at run time through the @swc/core require hook.
+    "admin/seed/route.ts": `import { MedusaRequest, MedusaResponse } from ${JSON.stringify(path.join(DIST, "http"))}
+import { IApiKeyModuleService, ModuleRegistrationName } from ${JSON.stringify(DIST)}
+
+export async function GET(request: MedusaRequest, response: MedusaResponse): Promise<void> {
+  const apiKeyModuleService: IApiKeyModuleService = request.scope.resolve(ModuleRegistrationName.API_KEY)
+  response.json({ api_keys: await apiKeyModuleService.list() })
+}
+`,
+    "slow/route.js": `exports.GET = async (req, res) => { await new Promise((r) => setTimeout(r, 700)); res.json({ finished: true }) }`,
+  }
+  for (const [file, content] of Object.entries(routes)) {
+    const full = path.join(project, "src", "api", file)
+    mkdirSync(path.dirname(full), { recursive: true })
+    writeFileSync(full, content)
+  }
+}, 120_000)
+
+afterAll(async () => {
+  if (server && server.exitCode === null) server.kill("SIGKILL")
+  // Never leave a database behind, whatever happened above.
+  const pidFile = path.join(project, ".data", "postgres", "postmaster.pid")
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0])
+    if (isAlive(pid)) process.kill(pid, "SIGQUIT")
+    await new Promise((resolve) => setTimeout(resolve, 300))
+  }
+  rmSync(project, { recursive: true, force: true })
+})
+
+it("serves on embedded PostgreSQL, accepts a key the CLI creates beside it, and drains and exits 0 on SIGTERM", async () => {
+  const env = cliEnv(await freePort(), await freePort())
+  server = spawn(process.execPath, [CLI, "start"], { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] })
+  const [, url] = await waitForOutput(server, /Server is ready on (http:\/\/\S+)/, 30_000)
+
+  const state = JSON.parse(readFileSync(path.join(project, ".data", "postgres.json"), "utf8"))
+  expect(state).toMatchObject({ port: Number(env.EMBEDDED_PG_PORT), ownerPid: server.pid, ownerRole: "server" })
+  expect((await (await fetch(`${url}/health`)).json())).toEqual({ status: "ok" })
+
+  const created = await runCli(["keys:create", "--type", "secret", "--title", "admin"], env)
+  expect(created.code).toBe(0)
+  const token = created.stdout.trim()
+  expect(token).toMatch(/^sk_[0-9a-f]{64}$/)
+  expect(created.stdout).toBe(`${token}\n`)
+  expect(created.stderr).not.toContain(token)
+
+  const authorization = `Basic ${Buffer.from(`${token}:`).toString("base64")}`
+  const listed = await fetch(`${url}/admin/api-keys`, { headers: { authorization } })
+  expect(listed.status).toBe(200)
+  const body = (await listed.json()) as { api_keys: { title: string; token: string; created_by: string }[] }
+  expect(body.api_keys).toEqual([expect.objectContaining({ title: "admin", token: "", created_by: "cli" })])
+  expect((await fetch(`${url}/admin/api-keys`)).status).toBe(401)
+
+  const seed = await fetch(`${url}/admin/seed`, { headers: { authorization: `Bearer ${token}` } })
+  expect(seed.status).toBe(200)
+  expect(((await seed.json()) as { api_keys: unknown[] }).api_keys).toHaveLength(1)
+
+  const listJson = await runCli(["keys:list", "--json"], env)
+  expect(listJson.code).toBe(0)
+  expect(listJson.stdout).not.toContain(token)
+  expect(JSON.parse(listJson.stdout)).toEqual([expect.objectContaining({ title: "admin", token: "" })])
+
+  // A request in flight when SIGTERM arrives still gets its answer.
+  const inFlight = fetch(`${url}/slow`).then(async (res) => ({ status: res.status, body: await res.json() }))
+  await new Promise((resolve) => setTimeout(resolve, 150))
+  server.kill("SIGTERM")
+  await expect(inFlight).resolves.toEqual({ status: 200, body: { finished: true } })
+  expect(await exitOf(server, 15_000)).toBe(0)
+
+  const after = JSON.parse(readFileSync(path.join(project, ".data", "postgres.json"), "utf8"))
+  expect(after).toMatchObject({ pid: null, ownerPid: null })
+  expect(isAlive(state.pid)).toBe(false)
+}, 60_000)
+
+describe("the CLI commands", () => {
+  let app: string
+  let database: TestDatabase
+  let serverUrl: string | undefined
+
+  beforeAll(async () => {
+    database = await createTestDatabase("cli")
+    app = mkdtempSync(path.join(tmpdir(), "api-key-cli-"))
+    writeFileSync(
+      path.join(app, "medusa-config.js"),
+      `module.exports = { modules: { apiKey: { options: { scrypt: { logN: 10 } } }, salesChannel: true } }\n`
+    )
+    // The commands find the database as `start` does: DATABASE_URL first.
+    serverUrl = process.env.DATABASE_URL
+    process.env.DATABASE_URL = database.url
+  })
+
+  afterAll(async () => {
+    process.env.DATABASE_URL = serverUrl
+    await database.drop()
+    rmSync(app, { recursive: true, force: true })
+  })
+
+  async function cli(...argv: string[]) {
+    const out: string[] = []
+    const err: string[] = []
+    const code = await runCliInProcess(argv, { out: (line) => out.push(line), info: (line) => err.push(line) }, app)
+    return { code, stdout: out.join("\n"), stderr: err.join("\n") }
+  }
+
+  it.each([
+    [[], "Usage: medusa-api-key <command>"],
+    [["deploy"], 'Unknown command "deploy"'],
+    [["keys:create", "--type", "secret"], "--title is required"],
+    [["keys:create", "--type", "admin", "--title", "x"], '--type must be "secret" or "publishable"'],
+    [["keys:create", "--title", "x", "--type", "secret", "--force"], "--force"],
+    [["keys:revoke"], "The id of the key to revoke is required"],
+    [["keys:revoke", "apk_1", "apk_2"], 'Unexpected argument "apk_2"'],
+    [["keys:revoke", "apk_1", "--revoke-in", "soon"], "--revoke-in must be a whole number"],
+    [["db:rollback", "--step", "-1"], "--step"],
+    [["help", "deploy"], 'Unknown command "deploy"'],
+  ])("exits 2 with the usage for %j", async (argv, message) => {
+    const result = await cli(...argv)
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(message)
+    expect(result.stderr).toContain("Usage: medusa-api-key")
+    expect(result.stdout).toBe("")
+  })
+
+  it("prints help on stdout and exits 0", async () => {
+    const all = await cli("help")
+    expect(all.code).toBe(0)
+    expect(all.stdout).toContain("keys:create --type secret|publishable --title TITLE")
+    const one = await cli("keys:revoke", "--help")
+    expect(one.code).toBe(0)
+    expect(one.stdout).toMatch(/^Usage: medusa-api-key keys:revoke ID/)
+  })
+
+  it("says to migrate first when the database has no tables", async () => {
+    const result = await cli("keys:list")
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain("run db:migrate first")
+  })
+
+  it("migrates every module once", async () => {
+    const first = await cli("db:migrate")
+    expect(first.code).toBe(0)
+    expect(first.stdout).toMatch(/^apiKey: applied Migration\d+_create_api_key/m)
+    expect(first.stdout).toMatch(/^salesChannel: applied Migration\d+_create_sales_channel/m)
+    const again = await cli("db:migrate")
+    expect(again.stdout).toBe("apiKey: nothing to apply\nsalesChannel: nothing to apply")
+  })
+
+  it("creates, lists and revokes keys, never showing a secret token after creation", async () => {
+    const secret = await cli("keys:create", "--type", "secret", "--title", "deploy bot", "--created-by", "ops")
+    expect(secret.code).toBe(0)
+    expect(secret.stdout).toMatch(/^sk_[0-9a-f]{64}$/)
+    expect(secret.stderr).toMatch(/Created secret key apk_\w+ \(sk_\w{3}\*\*\*\w{3}\)/)
+    expect(secret.stderr).not.toContain(secret.stdout)
+    const publishable = await cli("keys:create", "--type", "publishable", "--title", "storefront")
+    expect(publishable.stdout).toMatch(/^pk_[0-9a-f]{64}$/)
+
+    const table = await cli("keys:list")
+    expect(table.code).toBe(0)
+    expect(table.stdout.split("\n")[0]).toMatch(/^ID\s+TYPE\s+TITLE\s+TOKEN\s+STATUS\s+CREATED BY\s+CREATED AT$/)
+    expect(table.stdout).toContain("deploy bot")
+    expect(table.stdout).toContain(`${secret.stdout.slice(0, 6)}***${secret.stdout.slice(-3)}`)
+    expect(table.stdout).not.toContain(secret.stdout)
+
+    const json = JSON.parse((await cli("keys:list", "--json", "--type", "secret")).stdout)
+    expect(json).toEqual([expect.objectContaining({ title: "deploy bot", token: "", created_by: "ops" })])
+    const id = json[0].id
+
+    const later = await cli("keys:revoke", id, "--revoke-in", "60")
+    expect(later.code).toBe(0)
+    expect(later.stdout).toMatch(new RegExp(`^${id} revokes at `))
+    expect((await cli("keys:list")).stdout).toMatch(/deploy bot\s+sk_\w{3}\*\*\*\w{3}\s+revokes /)
+
+    const now = await cli("keys:revoke", id)
+    expect(now.stdout).toMatch(new RegExp(`^${id} revoked at `))
+    const twice = await cli("keys:revoke", id)
+    expect(twice.code).toBe(1)
+    expect(twice.stderr).toBe("Error: There are 1 secret keys that are already revoked.")
+  })
+
+  it("rolls a key: the new token alone on stdout, the old key revoked after the overlap", async () => {
+    const token = (await cli("keys:create", "--type", "secret", "--title", "rolled bot", "--created-by", "ops")).stdout
+    const [old] = JSON.parse((await cli("keys:list", "--json")).stdout).filter((k: { title: string }) => k.title === "rolled bot")
+    const rolled = await cli("keys:roll", old.id, "--revoke-in", "120")
+    expect(rolled.code).toBe(0)
+    expect(rolled.stdout).toMatch(/^sk_[0-9a-f]{64}$/)
+    expect(rolled.stdout).not.toBe(token)
+    expect(rolled.stderr).toMatch(new RegExp(`^Rolled ${old.id} into apk_\\w+ .*works for 120 more seconds`))
+    const keys = JSON.parse((await cli("keys:list", "--json")).stdout).filter((k: { title: string }) => k.title === "rolled bot")
+    expect(keys).toHaveLength(2)
+    expect(keys.find((k: { id: string }) => k.id === old.id).revoked_at).not.toBeNull()
+    expect(keys.find((k: { id: string }) => k.id !== old.id)).toEqual(expect.objectContaining({ created_by: "ops", revoked_at: null }))
+    expect((await cli("keys:roll")).code).toBe(2)
+  })
+
+  it("reports a failure with the error's message and exit 1, without a stack trace", async () => {
+    const result = await cli("keys:revoke", "apk_missing")
+    expect(result).toEqual({ code: 1, stdout: "", stderr: "Error: ApiKey with id: apk_missing was not found" })
+  })
+
+  it("rolls every module back with db:rollback --step 0", async () => {
+    const result = await cli("db:rollback", "--step", "0")
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^salesChannel: reverted /m)
+    expect(result.stdout).toMatch(/^apiKey: reverted .*Migration\d+_create_api_key$/m)
+    expect((await cli("keys:list")).code).toBe(1)
+  })
+})

@@ -1,0 +1,34 @@
+import { listAppModules, revertAppMigrations, runAppMigrations, type MigrationReport } from "../app-modules"
+import { parseCommandArgs, parseCount } from "../args"
+import { EXIT_OK, type CliContext, type CliIO } from "../io"
+import { describeDatabase, loadProject, openProjectDatabase } from "../project"
+
+function report(io: CliIO, reports: MigrationReport[], verb: string): void {
+  for (const { module, migrations } of reports) {
+    io.out(migrations.length ? `${module}: ${verb} ${migrations.join(", ")}` : `${module}: nothing to ${verb === "applied" ? "apply" : "revert"}`)
+  }
+}
+
+async function withModules(ctx: CliContext, work: (modules: ReturnType<typeof listAppModules>) => Promise<void>): Promise<void> {
+  const project = loadProject(ctx.directory)
+  const db = await openProjectDatabase(project, "cli", ctx.info)
+  try {
+    ctx.info(`Database: ${describeDatabase(db)}`)
+    await work(listAppModules(project.config, project.directory, db.url))
+  } finally {
+    await db.release()
+  }
+}
+
+export async function dbMigrate(args: string[], ctx: CliContext): Promise<number> {
+  parseCommandArgs("db:migrate", args, {})
+  await withModules(ctx, async (modules) => report(ctx, await runAppMigrations(modules), "applied"))
+  return EXIT_OK
+}
+
+export async function dbRollback(args: string[], ctx: CliContext): Promise<number> {
+  const { values } = parseCommandArgs("db:rollback", args, { step: { type: "string" } })
+  const step = parseCount("db:rollback", "step", values.step) ?? 1
+  await withModules(ctx, async (modules) => report(ctx, await revertAppMigrations(modules, step), "reverted"))
+  return EXIT_OK
+}

@@ -1,0 +1,118 @@
+import { Modules } from "../../modules-sdk/definitions"
+import type { ApiKeyDTO } from "../../types/api-key"
+import type { IApiKeyModuleService } from "../../types/service"
+import { parseCommandArgs, parseCount, requireOption } from "../args"
+import { EXIT_OK, UsageError, type CliContext } from "../io"
+import { withApp } from "./with-app"
+import { rollApiKeyWorkflow } from "../../workflows/roll-api-key"
+
+const KEY_TYPES = ["secret", "publishable"] as const
+type KeyType = (typeof KEY_TYPES)[number]
+
+function keyType(command: string, value: string | undefined, required: boolean): KeyType | undefined {
+  if (value === undefined && !required) return undefined
+  const type = requireOption(command, "type", value)
+  if (!(KEY_TYPES as readonly string[]).includes(type)) {
+    throw new UsageError(`--type must be "secret" or "publishable"; got "${type}"`, command)
+  }
+  return type as KeyType
+}
+
+export async function keysCreate(args: string[], ctx: CliContext): Promise<number> {
+  const command = "keys:create"
+  const { values } = parseCommandArgs(command, args, {
+    type: { type: "string" },
+    title: { type: "string" },
+    "created-by": { type: "string" },
+  })
+  const type = keyType(command, values.type, true)!
+  const title = requireOption(command, "title", values.title)
+  const createdBy = values["created-by"] ?? "cli"
+  const key = await withApp(ctx, (app) =>
+    app.container.resolve<IApiKeyModuleService>(Modules.API_KEY).createApiKeys({ title, type, created_by: createdBy })
+  )
+  // The token alone on stdout, so `TOKEN=$(… keys:create …)` captures exactly it.
+  ctx.out(key.token)
+  ctx.info(
+    type === "secret"
+      ? `Created secret key ${key.id} (${key.redacted}). Its token is shown only this once: store it now.`
+      : `Created publishable key ${key.id} (${key.redacted}).`
+  )
+  return EXIT_OK
+}
+
+function status(key: ApiKeyDTO, now: Date): string {
+  if (!key.revoked_at) return "active"
+  const at = new Date(key.revoked_at)
+  return at.getTime() <= now.getTime() ? `revoked ${at.toISOString()}` : `revokes ${at.toISOString()}`
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)))
+  return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col])).join("  ").trimEnd())
+}
+
+export async function keysList(args: string[], ctx: CliContext): Promise<number> {
+  const command = "keys:list"
+  const { values } = parseCommandArgs(command, args, { type: { type: "string" }, json: { type: "boolean" } })
+  const type = keyType(command, values.type, false)
+  const keys = await withApp(ctx, (app) =>
+    app.container
+      .resolve<IApiKeyModuleService>(Modules.API_KEY)
+      .listApiKeys(type ? { type } : {}, { order: { created_at: "ASC" } })
+  )
+  if (values.json) {
+    // The service already blanks secret tokens; publishable tokens are public by design.
+    ctx.out(JSON.stringify(keys, null, 2))
+    return EXIT_OK
+  }
+  if (!keys.length) {
+    ctx.info("No api keys yet: create one with keys:create --type secret --title NAME")
+    return EXIT_OK
+  }
+  const now = new Date()
+  const rows = [["ID", "TYPE", "TITLE", "TOKEN", "STATUS", "CREATED BY", "CREATED AT"]]
+  for (const key of keys) {
+    rows.push([key.id, key.type, key.title, key.redacted, status(key, now), key.created_by, new Date(key.created_at).toISOString()])
+  }
+  for (const line of table(rows)) ctx.out(line)
+  return EXIT_OK
+}
+
+export async function keysRevoke(args: string[], ctx: CliContext): Promise<number> {
+  const command = "keys:revoke"
+  const { values, positionals } = parseCommandArgs(
+    command,
+    args,
+    { "revoke-in": { type: "string" }, "revoked-by": { type: "string" } },
+    1
+  )
+  const id = positionals[0]
+  if (!id) throw new UsageError("The id of the key to revoke is required (keys:list shows the ids)", command)
+  const revokeIn = parseCount(command, "revoke-in", values["revoke-in"])
+  const key = await withApp(ctx, (app) =>
+    app.container
+      .resolve<IApiKeyModuleService>(Modules.API_KEY)
+      .revoke(id, { revoked_by: values["revoked-by"] ?? "cli", revoke_in: revokeIn })
+  )
+  const at = new Date(key.revoked_at!).toISOString()
+  ctx.out(revokeIn ? `${key.id} revokes at ${at}` : `${key.id} revoked at ${at}`)
+  return EXIT_OK
+}
+
+export async function keysRoll(args: string[], ctx: CliContext): Promise<number> {
+  const command = "keys:roll"
+  const { values, positionals } = parseCommandArgs(command, args, { "revoke-in": { type: "string" }, "revoked-by": { type: "string" } }, 1)
+  const id = positionals[0]
+  if (!id) throw new UsageError("The id of the key to roll is required (keys:list shows the ids)", command)
+  const revokeIn = parseCount(command, "revoke-in", values["revoke-in"])
+  const { result: successor } = await withApp(ctx, (app) =>
+    rollApiKeyWorkflow(app.container).run({ input: { id, revoke_in: revokeIn, revoked_by: values["revoked-by"] ?? "cli" } })
+  )
+  // Like keys:create: the new token alone on stdout, so scripts can capture it.
+  ctx.info(
+    `Rolled ${id} into ${successor.id} (${successor.redacted}); ${revokeIn ? `the old key works for ${revokeIn} more seconds` : "the old key is revoked"}`
+  )
+  ctx.out(successor.token)
+  return EXIT_OK
+}

@@ -1,0 +1,35 @@
+/** The CLI's help text; `help <command>` prints one command's part. */
+export const COMMAND_USAGE: Record<string, string> = {
+  start: `start [--port N]
+    Run migrations, then serve the API (PORT or 9000). Uses DATABASE_URL, else
+    projectConfig.databaseUrl, else an embedded PostgreSQL under .data/ (EMBEDDED_PG_PORT or 54329).
+    SIGTERM / Ctrl-C finish in-flight requests, stop the database and exit 0.`,
+  "db:migrate": `db:migrate
+    Apply the pending migrations of every module in medusa-config.js.`,
+  "db:rollback": `db:rollback [--step N]
+    Revert the newest N migrations (default 1; 0 reverts all) of every module.`,
+  "keys:create": `keys:create --type secret|publishable --title TITLE [--created-by ACTOR]
+    Create a key. Its token is printed once, alone on stdout:
+      TOKEN=$(medusa-api-key keys:create --type secret --title admin)`,
+  "keys:list": `keys:list [--type secret|publishable] [--json]
+    List keys (redacted; secret tokens are never shown).`,
+  "keys:revoke": `keys:revoke ID [--revoke-in SECONDS] [--revoked-by ACTOR]
+    Revoke a key now, or SECONDS from now.`,
+  "keys:roll": `keys:roll ID [--revoke-in SECONDS] [--revoked-by ACTOR]
+    Create a successor (same title, type, creator and sales channels), then revoke ID now or
+    SECONDS from now. The new token is printed once, alone on stdout.`,
+  help: `help [COMMAND]
+    Show this help.`,
+}
+
+export function usage(command?: string): string {
+  if (command && COMMAND_USAGE[command]) return `Usage: medusa-api-key ${COMMAND_USAGE[command]}`
+  return [
+    "Usage: medusa-api-key <command> [options]   (npm run cli -- <command> [options])",
+    "",
+    "Commands:",
+    ...Object.values(COMMAND_USAGE).map((text) => `  ${text.replace(/\n/g, "\n  ")}`),
+    "",
+    "Run it in the project folder (the one with medusa-config.js).",
+  ].join("\n")
+}

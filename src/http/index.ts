@@ -1,0 +1,21 @@
+export { createApp, DEFAULT_BODY_LIMIT, consoleLogger } from "./app"
+export type { CreateAppOptions, MedusaExpressApp } from "./app"
+export { errorHandler, notFoundHandler, toErrorResponse } from "./errors"
+export type { HttpLogger } from "./errors"
+export { mountFileRoutes } from "./file-routes"
+export type { FileRoute, RouteMethod } from "./file-routes"
+export { authenticateAdmin, extractSecretToken } from "./auth/admin-authentication"
+export { requirePublishableKey, PUBLISHABLE_KEY_HEADER } from "./auth/publishable-key"
+export { validateBody, validateQuery } from "./validation"
+export type {
+  AuthContext,
+  AuthenticatedMedusaRequest,
+  ErrorResponseBody,
+  MedusaContainer,
+  MedusaNextFunction,
+  MedusaRequest,
+  MedusaResponse,
+  MedusaRouteHandler,
+  MedusaStoreRequest,
+  PublishableKeyContext,
+} from "./types"

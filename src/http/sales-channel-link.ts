@@ -1,0 +1,29 @@
+import type { AwilixContainer } from "awilix"
+import { API_KEY_SALES_CHANNEL_LINK, type ApiKeySalesChannelLink } from "../sales-channel/link"
+import type { SalesChannelDTO } from "../sales-channel/types"
+import type { ApiKeyDTO } from "../types/api-key"
+
+export type SalesChannelLinkService = Pick<
+  ApiKeySalesChannelLink,
+  "addSalesChannels" | "removeSalesChannels" | "listSalesChannelIds" | "listSalesChannels"
+>
+
+/** The link service, when the app runs the sales channel module beside the api key module. */
+export function resolveSalesChannelLink(scope: AwilixContainer): SalesChannelLinkService | undefined {
+  return scope.hasRegistration(API_KEY_SALES_CHANNEL_LINK) ? scope.resolve(API_KEY_SALES_CHANNEL_LINK) : undefined
+}
+
+export type AdminApiKey = Partial<ApiKeyDTO> & { id: string; sales_channels?: SalesChannelDTO[] }
+
+/**
+ * Adds `sales_channels` to admin key responses, as Medusa's admin API embeds them: the linked
+ * channels of publishable keys, [] for secret keys. Without a link service the field is left
+ * out; `include: false` leaves it out too (the client's `fields` did not ask for it).
+ */
+export async function withSalesChannels(scope: AwilixContainer, keys: Partial<ApiKeyDTO>[], include = true): Promise<AdminApiKey[]> {
+  const link = include ? resolveSalesChannelLink(scope) : undefined
+  if (!link) return keys as AdminApiKey[]
+  const ids = keys.map((k) => k.id as string)
+  const channels = ids.length ? await link.listSalesChannels(ids) : {}
+  return keys.map((key) => ({ ...key, id: key.id as string, sales_channels: channels[key.id as string] ?? [] }))
+}

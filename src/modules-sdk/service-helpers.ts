@@ -1,3 +1,4 @@
+import { PostgreSqlExceptionConverter } from "@mikro-orm/postgresql"
 import { MedusaError } from "./medusa-error"
 import type { Context } from "./context"
 
@@ -33,7 +34,7 @@ export function installMethodAliases(serviceClass: { prototype: object }, aliase
 export function databaseErrorTranslator(duplicateMessage: string): (error: unknown) => never {
   return (error: unknown): never => {
     if (MedusaError.isMedusaError(error)) throw error
-    const name = (error as Error)?.constructor?.name ?? ""
+    const name = driverExceptionName(error)
     if (name === "UniqueConstraintViolationException") {
       throw new MedusaError(MedusaError.Types.DUPLICATE_ERROR, duplicateMessage)
     }
@@ -42,4 +43,21 @@ export function databaseErrorTranslator(duplicateMessage: string): (error: unkno
     }
     throw error
   }
+}
+
+const exceptionConverter = new PostgreSqlExceptionConverter()
+
+/**
+ * MikroORM's exception class name for a database error (UniqueConstraintViolationException, …).
+ * em.find converts driver errors itself; the query builder rethrows pg's raw error (with its
+ * SQLSTATE `code`), which is converted here the same way.
+ */
+function driverExceptionName(error: unknown): string {
+  const name = (error as Error)?.constructor?.name ?? ""
+  if (name.endsWith("Exception")) return name
+  const code = (error as { code?: unknown })?.code
+  if (error instanceof Error && typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) {
+    return exceptionConverter.convertException(error as Error & { code: string }).constructor.name
+  }
+  return name
 }

@@ -1,0 +1,170 @@
+import os from "node:os"
+import { randomBytes } from "node:crypto"
+import { initialize, runMigrations, type ApiKeyModuleService } from "../src"
+import { scryptCounters } from "../src/services/token"
+import { bulkInsertSecretKeys, createBenchDatabase, sql } from "./database"
+import { measureHttp } from "./http"
+import { measureRevocationPropagation } from "./propagation"
+import { median, percentile, progress, round, timeMicros } from "./stats"
+
+/**
+ * `npm run bench` (add `--quick` for a run under a minute): progress on stderr, one JSON object
+ * on the last line of stdout. Everything runs on loopback and stops by itself.
+ */
+const quick = process.argv.includes("--quick") || process.env.npm_config_quick === "true"
+const sizes = {
+  warmCalls: quick ? 50_000 : 300_000,
+  coldKeys: quick ? 8 : 30,
+  unknownCalls: quick ? 200 : 1000,
+  malformedCalls: quick ? 20_000 : 100_000,
+  creates: quick ? 15 : 60,
+  byKeys: [1, 1000, 100_000],
+  httpSeconds: quick ? 5 : 15,
+  propagationRounds: quick ? 5 : 15,
+}
+
+type Service = ApiKeyModuleService
+
+async function newSecret(service: Service, title: string) {
+  return service.create({ title, type: "secret", created_by: "bench" })
+}
+
+/** Warm: the same token again and again, served by the verification cache. */
+async function measureWarm(service: Service, token: string, calls: number) {
+  await service.authenticate(token)
+  const samples: number[] = new Array(Math.min(calls, 20_000))
+  for (let i = 0; i < samples.length; i++) samples[i] = await timeMicros(() => service.authenticate(token))
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < calls; i++) await service.authenticate(token)
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9
+  return { ops_per_s: Math.round(calls / seconds), p50_us: round(median(samples)), p99_us: round(percentile(samples, 99)) }
+}
+
+/** Cold: the first authenticate of freshly created keys (nothing cached for them yet). */
+async function measureCold(service: Service, keys: number) {
+  const created = []
+  for (let i = 0; i < keys; i++) created.push(await newSecret(service, `cold ${i}`))
+  const before = scryptCounters.verifications
+  const samples: number[] = []
+  for (const key of created) samples.push((await timeMicros(() => service.authenticate(key.token))) / 1000)
+  return {
+    p50_ms: round(median(samples)),
+    p99_ms: round(percentile(samples, 99)),
+    scrypt_calls: round((scryptCounters.verifications - before) / keys),
+  }
+}
+
+async function measureUnknown(service: Service, calls: number) {
+  const before = scryptCounters.verifications
+  const fresh: number[] = []
+  for (let i = 0; i < calls; i++) {
+    const token = `sk_${randomBytes(32).toString("hex")}`
+    fresh.push((await timeMicros(() => service.authenticate(token))) / 1000)
+  }
+  const repeated = `sk_${randomBytes(32).toString("hex")}`
+  await service.authenticate(repeated)
+  const again: number[] = []
+  for (let i = 0; i < calls; i++) again.push(await timeMicros(() => service.authenticate(repeated)))
+  return {
+    p50_ms: round(median(fresh), 3),
+    p99_ms: round(percentile(fresh, 99), 3),
+    repeat_p50_us: round(median(again)),
+    scrypt_calls: scryptCounters.verifications - before,
+  }
+}
+
+async function measureMalformed(service: Service, calls: number) {
+  const inputs = [`sk_${"z".repeat(64)}`, "sk_short", `pk_${"a".repeat(64)}`, 42, null, "x".repeat(100_000)]
+  const samples: number[] = []
+  for (let i = 0; i < calls; i++) samples.push(await timeMicros(() => service.authenticate(inputs[i % inputs.length])))
+  return { p50_us: round(median(samples)), p99_us: round(percentile(samples, 99)) }
+}
+
+async function measureCreates(service: Service, count: number, type: "secret" | "publishable") {
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < count; i++) await service.create({ title: `create ${i}`, type, created_by: "bench" })
+  return round(count / (Number(process.hrtime.bigint() - start) / 1e9), 1)
+}
+
+async function measureList(service: Service, url: string) {
+  const [{ n }] = await sql(url, "select count(*)::int as n from api_key")
+  if (n < 1000) await bulkInsertSecretKeys(url, 1000 - n, "list")
+  const samples: number[] = []
+  for (let i = 0; i < 7; i++) samples.push((await timeMicros(() => service.list({}, { take: 1000 }))) / 1000)
+  return round(median(samples))
+}
+
+/** Cold and warm authenticate with N secret keys in the table: the cost must not grow with N. */
+async function measureByKeys(url: string, counts: number[]) {
+  const result: Record<string, { cold_ms: number; warm_us: number; scrypt_calls: number }> = {}
+  for (const count of counts) {
+    progress(`authenticate with ${count} secret keys present`)
+    await sql(url, "delete from api_key")
+    await bulkInsertSecretKeys(url, count - 1, `n${count}`)
+    const service = await initialize({ database: { clientUrl: url } })
+    try {
+      const key = await newSecret(service, "measured")
+      const cold = await measureCold(service, quick ? 3 : 7)
+      const warm = await measureWarm(service, key.token, 20_000)
+      result[String(count)] = { cold_ms: cold.p50_ms, warm_us: warm.p50_us, scrypt_calls: cold.scrypt_calls }
+    } finally {
+      await service.onApplicationShutdown()
+    }
+  }
+  return result
+}
+
+async function main() {
+  const started = Date.now()
+  const db = await createBenchDatabase()
+  try {
+    await runMigrations({ options: { database: { clientUrl: db.url } } })
+    const service = await initialize({ database: { clientUrl: db.url } })
+    let report: Record<string, unknown>
+    try {
+      progress("authenticate: warm, cold, unknown, malformed")
+      const key = await newSecret(service, "warm")
+      const warm = await measureWarm(service, key.token, sizes.warmCalls)
+      const cold = await measureCold(service, sizes.coldKeys)
+      const unknown = await measureUnknown(service, sizes.unknownCalls)
+      const malformed = await measureMalformed(service, sizes.malformedCalls)
+      progress("creates and list")
+      const create = {
+        secret_per_s: await measureCreates(service, sizes.creates, "secret"),
+        publishable_per_s: await measureCreates(service, sizes.creates * 10, "publishable"),
+      }
+      const list_1000_ms = await measureList(service, db.url)
+      report = { authenticate: { warm, cold, unknown, malformed }, create, list_1000_ms }
+    } finally {
+      await service.onApplicationShutdown()
+    }
+    const by_keys = await measureByKeys(db.url, sizes.byKeys)
+    ;(report.authenticate as Record<string, unknown>).by_keys = by_keys
+    progress("admin HTTP route with secret-key auth (autocannon)")
+    const http = await measureHttp(db.url, sizes.httpSeconds)
+    progress("revocation propagation between two processes")
+    const propagation = await measureRevocationPropagation(db.url, sizes.propagationRounds)
+
+    const cpus = os.cpus()
+    const output = {
+      machine: { cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, node: process.version, postgres: db.serverVersion },
+      mode: quick ? "quick" : "full",
+      ...report,
+      http,
+      revocation_propagation_ms: propagation.p50,
+      revocation_propagation: propagation,
+      duration_s: round((Date.now() - started) / 1000, 1),
+    }
+    process.stdout.write(`${JSON.stringify(output)}\n`)
+  } finally {
+    await db.drop()
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`[bench] failed: ${error instanceof Error ? error.stack : String(error)}\n`)
+    process.exit(1)
+  }
+)

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto"
-import { mkdtempSync, rmSync } from "node:fs"
+import { chmodSync, mkdtempSync, rmSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import path from "node:path"
@@ -33,6 +33,8 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   if (!serverUrl) {
     progress("DATABASE_URL not set: starting an embedded PostgreSQL in a temporary folder")
     const dataRoot = mkdtempSync(path.join(tmpdir(), "api-key-bench-"))
+    // PostgreSQL runs as its own user when we are root; mkdtemp's folder is private to us.
+    chmodSync(dataRoot, 0o755)
     const server = await acquireEmbeddedDatabase({ dataRoot, port: await freePort(), log: progress }, "cli")
     serverUrl = server.url
     stopServer = async () => {

@@ -1,4 +1,5 @@
 import { MedusaError } from "../src"
+import { expectMedusaError } from "./setup/expect"
 import { setupApiKeyModule, type ModuleFixture } from "./setup/module"
 
 /** Both naming eras must behave identically: every test below runs once per naming. */
@@ -29,16 +30,6 @@ const NAMINGS = [
   },
 ] as const
 
-async function expectMedusaError(promise: Promise<unknown>, type: string, message: string | RegExp): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e) => e
-  )
-  expect(error).toBeInstanceOf(MedusaError)
-  expect(error.type).toBe(type)
-  if (typeof message === "string") expect(error.message).toBe(message)
-  else expect(error.message).toMatch(message)
-}
 
 describe.each(NAMINGS)("ApiKeyModuleService ($era)", (names) => {
   let f: ModuleFixture

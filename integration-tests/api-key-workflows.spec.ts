@@ -1,5 +1,5 @@
-import { MedusaError, Modules, type ApiKeyModuleService, type CreateApiKeyDTO, type FilterableApiKeyProps } from "../src"
-import { createStep, createWorkflow, transform, WorkflowResponse, type WorkflowData } from "../src/workflows-sdk"
+import { MedusaError, Modules, type ApiKeyModuleService, type IApiKeyModuleService, type CreateApiKeyDTO, type FilterableApiKeyProps } from "../src"
+import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse, type WorkflowData } from "../src/workflows-sdk"
 import {
   createApiKeysStep,
   createApiKeysWorkflow,
@@ -246,24 +246,25 @@ describe("API key workflows", () => {
   })
 
   it("lets a user workflow call create, authenticate and revoke through the container, with transform", async () => {
-    const authenticateStep = createStep("authenticate-token", async (token: string, { container }) => {
-      const apiKeyModule = container.resolve<ApiKeyModuleService>(Modules.API_KEY)
-      return apiKeyModule.authenticate(token)
+    // The README's example, as written there.
+    const checkTokenStep = createStep("check-token", async (token: string, { container }) => {
+      const apiKeys = container.resolve<IApiKeyModuleService>(Modules.API_KEY)
+      return new StepResponse(await apiKeys.authenticate(token))
     })
     const revokeStep = createStep("revoke-key", async (id: string, { container }) =>
-      container.resolve<ApiKeyModuleService>(Modules.API_KEY).revoke(id, { revoked_by: "workflow" })
+      new StepResponse(await container.resolve<IApiKeyModuleService>(Modules.API_KEY).revoke(id, { revoked_by: "workflow" }))
     )
-    const workflow = createWorkflow("issue-check-revoke", (input: WorkflowData<{ title: string }>) => {
+    const oneTimeTokenWorkflow = createWorkflow("one-time-token", (input: WorkflowData<{ title: string }>) => {
       const created = createApiKeysStep(
         transform({ input }, ({ input }) => ({ api_keys: [{ title: input.title, type: "secret" as const, created_by: "workflow" }] }))
       )
-      const token = transform({ created }, ({ created }) => created[0].token)
-      const authenticated = authenticateStep(token)
+      const authenticated = checkTokenStep(transform({ created }, ({ created }) => created[0].token))
       const revoked = revokeStep(transform({ created }, ({ created }) => created[0].id))
       return new WorkflowResponse({ authenticated, revoked })
     })
-    const { result } = await workflow(container()).run({ input: { title: "short-lived" } })
-    expect(result.authenticated).toEqual(expect.objectContaining({ title: "short-lived" }))
+    const workflow = oneTimeTokenWorkflow
+    const { result } = await workflow(container()).run({ input: { title: "one-time" } })
+    expect(result.authenticated).toEqual(expect.objectContaining({ title: "one-time" }))
     expect(result.revoked.revoked_by).toBe("workflow")
   })
 })

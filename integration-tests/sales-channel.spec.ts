@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs"
+import { expectMedusaError } from "./setup/expect"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { loadMedusaApp, MedusaError, runMigrations as runApiKeyMigrations, type ApiKeyModuleService, type MedusaApp } from "../src"
@@ -38,16 +39,6 @@ const NAMINGS = [
   },
 ] as const
 
-async function expectMedusaError(promise: Promise<unknown>, type: string, message: string | RegExp): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e) => e
-  )
-  expect(error).toBeInstanceOf(MedusaError)
-  expect(error.type).toBe(type)
-  if (typeof message === "string") expect(error.message).toBe(message)
-  else expect(error.message).toMatch(message)
-}
 
 describe.each(NAMINGS)("SalesChannelModuleService ($era)", (names) => {
   let database: TestDatabase

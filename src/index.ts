@@ -1,41 +1,28 @@
-import { Module } from "./modules-sdk/module"
 import { Modules } from "./modules-sdk/definitions"
-import { loadModule } from "./modules-sdk/load-module"
-import { revertModuleMigrations, runModuleMigrations } from "./modules-sdk/database"
+import { createModuleEntry } from "./modules-sdk/module-entry"
 import { ApiKeyModuleService } from "./services/api-key-module-service"
 import { connectionLoader, apiKeyOrmConfig } from "./loaders/connection"
 import { containerLoader } from "./loaders/container"
 import { normalizeApiKeyModuleOptions } from "./loaders/options"
 import type { ApiKeyModuleOptions } from "./types/options"
 
-async function runMigrations({ options }: { options: ApiKeyModuleOptions }): Promise<string[]> {
-  return runModuleMigrations(apiKeyOrmConfig(normalizeApiKeyModuleOptions(options)))
-}
-
-async function revertMigration({ options, step }: { options: ApiKeyModuleOptions; step?: number }): Promise<string[]> {
-  return revertModuleMigrations(apiKeyOrmConfig(normalizeApiKeyModuleOptions(options)), step)
-}
-
-const apiKeyModule = Module(Modules.API_KEY, {
+const entry = createModuleEntry<ApiKeyModuleService, ApiKeyModuleOptions, ReturnType<typeof normalizeApiKeyModuleOptions>>(Modules.API_KEY, {
   service: ApiKeyModuleService,
   loaders: [connectionLoader, containerLoader],
-  migrations: { runMigrations, revertMigration },
   normalizeOptions: normalizeApiKeyModuleOptions,
+  ormConfig: apiKeyOrmConfig,
 })
 
-/** A ready service outside any app: `initialize({ database: { clientUrl } })`. */
-async function initialize(options: ApiKeyModuleOptions): Promise<ApiKeyModuleService> {
-  const { service } = await loadModule(apiKeyModule, options)
-  return service
-}
+const apiKeyModule = entry.definition
+const { initialize, runMigrations, revertMigration } = entry
 
 export default apiKeyModule
 export { apiKeyModule, initialize, runMigrations, revertMigration }
+export { Module } from "./modules-sdk/module"
 export { ApiKeyModuleService } from "./services/api-key-module-service"
 export { ApiKey, ApiKeyType, ApiKeySchema } from "./models/api-key"
 export { Modules, ModuleRegistrationName } from "./modules-sdk/definitions"
 export { MedusaError } from "./modules-sdk/medusa-error"
-export { Module } from "./modules-sdk/module"
 export { loadMedusaApp } from "./modules-sdk/load-app"
 export type { MedusaApp, LoadMedusaAppOptions } from "./modules-sdk/load-app"
 export type { Context } from "./modules-sdk/context"

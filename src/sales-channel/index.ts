@@ -1,33 +1,23 @@
-import { Module } from "../modules-sdk/module"
 import { Modules } from "../modules-sdk/definitions"
-import { loadModule } from "../modules-sdk/load-module"
-import { revertModuleMigrations, runModuleMigrations } from "../modules-sdk/database"
+import { createModuleEntry } from "../modules-sdk/module-entry"
 import { SalesChannelModuleService } from "./services/sales-channel-module-service"
 import { connectionLoader, salesChannelOrmConfig } from "./loaders/connection"
 import { containerLoader } from "./loaders/container"
 import { normalizeSalesChannelModuleOptions } from "./loaders/options"
 import type { SalesChannelModuleOptions } from "./types"
 
-async function runMigrations({ options }: { options: SalesChannelModuleOptions }): Promise<string[]> {
-  return runModuleMigrations(salesChannelOrmConfig(normalizeSalesChannelModuleOptions(options)))
-}
+const entry = createModuleEntry<SalesChannelModuleService, SalesChannelModuleOptions, ReturnType<typeof normalizeSalesChannelModuleOptions>>(
+  Modules.SALES_CHANNEL,
+  {
+    service: SalesChannelModuleService,
+    loaders: [connectionLoader, containerLoader],
+    normalizeOptions: normalizeSalesChannelModuleOptions,
+    ormConfig: salesChannelOrmConfig,
+  }
+)
 
-async function revertMigration({ options, step }: { options: SalesChannelModuleOptions; step?: number }): Promise<string[]> {
-  return revertModuleMigrations(salesChannelOrmConfig(normalizeSalesChannelModuleOptions(options)), step)
-}
-
-const salesChannelModule = Module(Modules.SALES_CHANNEL, {
-  service: SalesChannelModuleService,
-  loaders: [connectionLoader, containerLoader],
-  migrations: { runMigrations, revertMigration },
-  normalizeOptions: normalizeSalesChannelModuleOptions,
-})
-
-/** A ready service outside any app: `initialize({ database: { clientUrl } })`. */
-async function initialize(options: SalesChannelModuleOptions): Promise<SalesChannelModuleService> {
-  const { service } = await loadModule(salesChannelModule, options)
-  return service
-}
+const salesChannelModule = entry.definition
+const { initialize, runMigrations, revertMigration } = entry
 
 export default salesChannelModule
 export { salesChannelModule, initialize, runMigrations, revertMigration }

@@ -1,17 +1,9 @@
 import type { AwilixContainer } from "awilix"
-import { API_KEY_SALES_CHANNEL_LINK, type ApiKeySalesChannelLink } from "../sales-channel/link"
+import { resolveSalesChannelLink } from "../sales-channel/link"
 import type { SalesChannelDTO } from "../sales-channel/types"
 import type { ApiKeyDTO } from "../types/api-key"
 
-export type SalesChannelLinkService = Pick<
-  ApiKeySalesChannelLink,
-  "addSalesChannels" | "removeSalesChannels" | "listSalesChannelIds" | "listSalesChannels"
->
-
-/** The link service, when the app runs the sales channel module beside the api key module. */
-export function resolveSalesChannelLink(scope: AwilixContainer): SalesChannelLinkService | undefined {
-  return scope.hasRegistration(API_KEY_SALES_CHANNEL_LINK) ? scope.resolve(API_KEY_SALES_CHANNEL_LINK) : undefined
-}
+export { resolveSalesChannelLink }
 
 export type AdminApiKey = Partial<ApiKeyDTO> & { id: string; sales_channels?: SalesChannelDTO[] }
 

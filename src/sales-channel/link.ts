@@ -1,3 +1,4 @@
+import type { AwilixContainer } from "awilix"
 import { MedusaError } from "../modules-sdk/medusa-error"
 import { requireNonEmptyString } from "../services/input"
 import { ApiKeyType } from "../models/api-key"
@@ -106,4 +107,9 @@ export class ApiKeySalesChannelLink {
       throw invalid("Sales channels can only be associated with publishable API keys")
     }
   }
+}
+
+/** The link service, when the app runs the sales channel module beside the api key module. */
+export function resolveSalesChannelLink(scope: AwilixContainer): ApiKeySalesChannelLink | undefined {
+  return scope.hasRegistration(API_KEY_SALES_CHANNEL_LINK) ? scope.resolve<ApiKeySalesChannelLink>(API_KEY_SALES_CHANNEL_LINK) : undefined
 }

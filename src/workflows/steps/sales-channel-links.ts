@@ -2,6 +2,8 @@ import { createStep, StepResponse } from "../../workflows-sdk"
 import { MedusaError } from "../../modules-sdk/medusa-error"
 import { Modules } from "../../modules-sdk/definitions"
 import { salesChannelLink } from "./services"
+import { missingSalesChannels } from "../../sales-channel/services/input"
+import type { SalesChannelModuleService } from "../../sales-channel/services/sales-channel-module-service"
 
 type Link = { publishable_key_id: string; sales_channel_id: string }
 
@@ -22,11 +24,11 @@ export const validateSalesChannelsExistStep = createStep(
     const ids = [...new Set(input.sales_channel_ids ?? [])]
     if (!ids.length) return []
     requireLink(container)
-    const service = container.resolve<{ listSalesChannels(f: object, c: object): Promise<{ id: string }[]> }>(Modules.SALES_CHANNEL)
+    const service = container.resolve<SalesChannelModuleService>(Modules.SALES_CHANNEL)
     const found = new Set((await service.listSalesChannels({ id: ids }, { select: ["id"] })).map((c) => c.id))
     const missing = ids.filter((id) => !found.has(id))
     if (missing.length) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, `Sales channels with IDs ${missing.join(", ")} do not exist`)
+      throw missingSalesChannels(missing)
     }
     return ids
   }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, scrypt } from "node:crypto"
 import { promisify } from "node:util"
+import { MedusaError } from "../src"
 import { scryptCounters } from "../src/services/token"
 import { setupApiKeyModule, type ModuleFixture } from "./setup/module"
 
@@ -92,7 +93,9 @@ describe("authenticate", () => {
     const scryptBefore = scryptCounters.verifications
     queries.reset()
     expect(await f.service.authenticate(input)).toBe(false)
-    expect(queries.count).toBe(0)
+    // Any statement at all (a batched last_used_at write of an earlier test aside) would be a
+    // database round trip for malformed input.
+    expect(queries.statements.filter((s) => !/last_used_at/.test(s))).toHaveLength(0)
     expect(scryptCounters.verifications).toBe(scryptBefore)
   })
 
@@ -113,6 +116,22 @@ describe("authenticate", () => {
     const scryptBefore = scryptCounters.verifications
     expect(await f.service.authenticate(forged)).toBe(false)
     expect(scryptCounters.verifications).toBe(scryptBefore)
+  })
+
+  it("reports a database failure as db error without the query's values", async () => {
+    const broken = await setupApiKeyModule()
+    try {
+      await broken.query("alter table api_key rename to api_key_elsewhere")
+      const token = `sk_${randomBytes(32).toString("hex")}`
+      const error = await broken.service.authenticate(token).catch((e) => e)
+      expect(error).toBeInstanceOf(MedusaError)
+      expect(error.type).toBe(MedusaError.Types.DB_ERROR)
+      expect(error.message).not.toContain(createHash("sha256").update(token).digest("hex"))
+      expect(error.message).not.toContain(token.slice(0, 6))
+    } finally {
+      await broken.query("alter table api_key_elsewhere rename to api_key")
+      await broken.close()
+    }
   })
 
   it("returns false, not an error, when a stored hash is corrupt", async () => {
@@ -185,10 +204,17 @@ describe("authenticate with thousands of keys present", () => {
 
   it("looks the token up through an index, not a scan of every key", async () => {
     await f.query("analyze api_key")
-    const plan = await f.query(
-      `explain select * from api_key where (token_lookup = $1 or (token_lookup is null and redacted = $2)) and type = 'secret' and deleted_at is null`,
-      ["0".repeat(64), "sk_abc***001"]
-    )
+    // EXPLAIN the statement the module itself sent for an unknown token.
+    queries.reset()
+    await f.service.authenticate(`sk_${randomBytes(32).toString("hex")}`)
+    const [logged] = queries.statements.filter((s) => /select/i.test(s))
+    const sql = logged
+      .replace(/\u001b\[[0-9;]*m/g, "")
+      .replace(/^.*?\[query\]\s*/, "")
+      .replace(/\s*\[took .*$/, "")
+    // The module logs placeholders, never values; bind values of the same shape.
+    expect(sql).toMatch(/"token_lookup" = \$1 .*"redacted" = \$2\).*"type" = \$3 .*"revoked_at" > \$4\) limit \$5$/)
+    const plan = await f.query(`explain ${sql}`, ["0".repeat(64), "sk_abc***001", "secret", new Date(), 2])
     const text = plan.map((row: any) => row["QUERY PLAN"]).join("\n")
     expect(text).toMatch(/Index/)
     expect(text).not.toMatch(/Seq Scan/)

@@ -311,6 +311,19 @@ describe.each(NAMINGS)("ApiKeyModuleService ($era)", (names) => {
       expect(await f.service.revoke([], { revoked_by: "x" })).toEqual([])
     })
 
+    it("serialises concurrent revokes: an immediate revocation is never pushed into the future", async () => {
+      for (let round = 0; round < 5; round++) {
+        const key = await call("create", { title: `race ${round}`, type: "secret", created_by: "u" })
+        await Promise.allSettled([
+          f.service.revoke({ id: key.id }, { revoked_by: "now" }),
+          f.service.revoke({ id: key.id }, { revoked_by: "later", revoke_in: 3600 }),
+        ])
+        const stored = await call("retrieve", key.id)
+        expect(stored.revoked_at.getTime()).toBeLessThanOrEqual(Date.now())
+        expect(await f.service.authenticate(key.token)).toBe(false)
+      }
+    })
+
     it("throws not_found for an unknown id", async () => {
       await expectMedusaError(f.service.revoke("apk_nope"), MedusaError.Types.NOT_FOUND, "ApiKey with id: apk_nope was not found")
     })

@@ -43,6 +43,14 @@ describe("the optional one-active-secret-key rule", () => {
       await expect(f.service.create({ title: "b", type: "secret", created_by: "u" })).resolves.toEqual(expect.objectContaining({ title: "b" }))
     })
 
+    it("counts a restored secret key against the limit", async () => {
+      const first = await f.service.create({ title: "a", type: "secret", created_by: "u" })
+      await f.service.softDelete(first.id)
+      await f.service.create({ title: "b", type: "secret", created_by: "u" })
+      await expect(f.service.restore(first.id)).rejects.toThrow(ONE_ACTIVE)
+      expect((await f.service.list({}, { withDeleted: true })).find((k) => k.id === first.id)!.deleted_at).not.toBeNull()
+    })
+
     it("does not limit publishable keys", async () => {
       await f.service.create({ title: "s", type: "secret", created_by: "u" })
       const many = await f.service.create([
@@ -92,6 +100,9 @@ describe("the optional one-active-secret-key rule", () => {
         Array.from({ length: 20 }, (_, i) => f.service.create({ title: `k${i}`, type: "secret", created_by: i % 2 ? "alice" : "bob" }))
       )
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(4)
+      for (const r of results) {
+        if (r.status === "rejected") expect(r.reason.message).toMatch(/^You can only have 2 active secret keys at a time/)
+      }
       const rows = await f.query("select created_by, count(*)::int as n from api_key group by created_by order by created_by")
       expect(rows).toEqual([
         { created_by: "alice", n: 2 },

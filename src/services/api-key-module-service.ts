@@ -276,8 +276,11 @@ export class ApiKeyModuleService {
   }
 
   private async findForRevoke(em: EntityManager, target: { ids: string[] } | { selector: FilterableApiKeyProps }): Promise<ApiKey[]> {
+    // Rows are locked so two concurrent revokes serialise: the second one sees the first's
+    // revoked_at and cannot silently push an immediate revocation into the future.
     if ("selector" in target) {
-      return this.repository_.find(em, target.selector)
+      const matched = await this.repository_.find(em, target.selector, { select: ["id"] })
+      return this.repository_.findByIds(em, matched.map((k) => k.id), { forUpdate: true })
     }
     const keys = await this.repository_.findByIds(em, target.ids, { forUpdate: true })
     const found = new Set(keys.map((k) => k.id))
@@ -311,7 +314,12 @@ export class ApiKeyModuleService {
   async restoreApiKeys(ids: string | string[], sharedContext?: Context): Promise<void> {
     const list = normalizeIds(ids, "restore")
     await withTransaction(this.orm_, sharedContext, async (em) => {
-      const restored = await this.repository_.restoreByIds(em, list, new Date())
+      const now = new Date()
+      // Restoring an active secret key counts against the optional limit like creating one.
+      const deleted = (await this.repository_.findByIds(em, list, { withDeleted: true, forUpdate: true })).filter((k) => k.deleted_at)
+      const reactivated = deleted.filter((k) => k.type === ApiKeyType.SECRET && (!k.revoked_at || k.revoked_at > now))
+      await this.secretKeyLimit_.assertRoomFor(em, reactivated, now)
+      const restored = await this.repository_.restoreByIds(em, list, now)
       await this.authenticator_.onKeysChanged(em, restored)
     }).catch(translateDatabaseError)
   }
@@ -323,7 +331,9 @@ export class ApiKeyModuleService {
    * never accepts publishable keys. See services/authenticate for the constant-work path.
    */
   async authenticate(token: unknown, sharedContext?: Context): Promise<ApiKeyDTO | false> {
-    const key = await this.authenticator_.authenticate(token, sharedContext)
+    // Database failures are translated like everywhere else: a raw driver error would carry the
+    // query with its values (the lookup digest) into logs.
+    const key = await this.authenticator_.authenticate(token, sharedContext).catch(translateDatabaseError)
     return key ? toApiKeyDTO(key) : false
   }
 

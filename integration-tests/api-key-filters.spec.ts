@@ -51,6 +51,18 @@ describe("listing api keys with Medusa's filters and find-config", () => {
     expect(titles(await f.service.list({ token: keys["Storefront EU"].token }))).toEqual(["Storefront EU"])
   })
 
+  it("never lets a token filter or sort probe a secret key's stored hash", async () => {
+    const [row] = await f.query("select token from api_key where id = $1", [keys["CI deploy"].id])
+    expect(await f.service.list({ token: row.token })).toEqual([])
+    await expect(f.service.list({ token: { $like: `${row.token.slice(0, 8)}%` } } as any)).rejects.toThrow(/\$like is not allowed/)
+    await expect(f.service.list({ token: { $ne: "x" } } as any)).rejects.toThrow(/\$ne is not allowed/)
+    await expect(f.service.list({}, { order: { token: "ASC" } } as any)).rejects.toThrow(/Cannot order by token/)
+    expect(titles(await f.service.list({ token: [keys["Storefront EU"].token, keys["Storefront US"].token] }))).toEqual([
+      "Storefront EU",
+      "Storefront US",
+    ])
+  })
+
   it("supports operator maps on dates", async () => {
     const jan2 = new Date(Date.UTC(2024, 0, 2))
     expect(titles(await f.service.list({ created_at: { $gt: jan2 } }))).toEqual(["Backoffice script", "CI deploy"])

@@ -26,7 +26,7 @@ function wholeNumber(name: string, value: unknown): number | undefined {
   return value as number
 }
 
-export function buildFindOptions(config: FindConfig | undefined, fields: readonly string[]): FindOptions {
+export function buildFindOptions(config: FindConfig | undefined, fields: readonly string[], sortable: readonly string[] = fields): FindOptions {
   // Oldest first, id breaking ties, so pages are stable.
   const options: FindOptions = { orderBy: { created_at: "asc", id: "asc" } }
   if (!config) return options
@@ -42,7 +42,7 @@ export function buildFindOptions(config: FindConfig | undefined, fields: readonl
     if (!isPlainObject(config.order)) throw invalid('order expects an object such as { created_at: "DESC" }')
     const orderBy: Record<string, "asc" | "desc"> = {}
     for (const [field, direction] of Object.entries(config.order)) {
-      if (!fields.includes(field)) throw invalid(`Cannot order by ${field}; order by one of ${fields.join(", ")}`)
+      if (!sortable.includes(field)) throw invalid(`Cannot order by ${field}; order by one of ${sortable.join(", ")}`)
       const dir = String(direction).toLowerCase()
       if (dir !== "asc" && dir !== "desc") throw invalid(`Order direction for ${field} must be ASC or DESC`)
       orderBy[field] = dir

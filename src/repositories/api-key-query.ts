@@ -13,6 +13,12 @@ const STRING_FIELDS = new Set(["id", "title", "token", "redacted", "type", "crea
 const DATE_FIELDS = new Set(["created_at", "updated_at", "revoked_at", "last_used_at", "deleted_at"])
 const NULLABLE_FIELDS = new Set(["revoked_by", "revoked_at", "last_used_at", "deleted_at"])
 const STRING_OPERATORS = new Set(["$eq", "$ne", "$in", "$nin", "$like", "$ilike"])
+/**
+ * For secret keys the `token` column holds the scrypt hash: only exact matches are allowed, and
+ * only publishable keys can match, so no filter or sort can probe a stored hash.
+ */
+const TOKEN_OPERATORS = new Set(["$eq", "$in"])
+const UNSORTABLE_FIELDS = new Set(["token"])
 const DATE_OPERATORS = new Set(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin"])
 
 function toDate(field: string, value: unknown): Date {
@@ -106,6 +112,14 @@ export function buildApiKeyWhere(filters: FilterableApiKeyProps | undefined): Fi
       const condition = stringCondition(key, value)
       assertKnownTypes(condition)
       parts.push({ type: condition })
+    } else if (key === "token") {
+      const condition = stringCondition(key, value)
+      const operators = condition !== null && typeof condition === "object" ? Object.keys(condition) : []
+      const refused = operators.filter((op) => !TOKEN_OPERATORS.has(op))
+      if (condition === null || refused.length) {
+        throw invalid(`Filter token only takes a token or a list of tokens (exact matches)${refused.length ? `; ${refused.join(", ")} is not allowed` : ""}`)
+      }
+      parts.push({ token: condition, type: ApiKeyType.PUBLISHABLE })
     } else if (STRING_FIELDS.has(key)) {
       parts.push({ [key]: stringCondition(key, value) })
     } else if (DATE_FIELDS.has(key)) {
@@ -132,7 +146,8 @@ function assertKnownTypes(condition: unknown): void {
 export type ApiKeyQueryOptions = Omit<FindOptions, "orderBy"> & { orderBy: QueryOrderMap<ApiKey> }
 
 export function buildApiKeyQueryOptions(config: ApiKeyFindConfig | undefined): ApiKeyQueryOptions {
-  const options = buildFindOptions(config, API_KEY_PUBLIC_FIELDS) as ApiKeyQueryOptions
+  const sortable = API_KEY_PUBLIC_FIELDS.filter((field) => !UNSORTABLE_FIELDS.has(field))
+  const options = buildFindOptions(config, API_KEY_PUBLIC_FIELDS, sortable) as ApiKeyQueryOptions
   // `type` decides whether `token` may be shown, so it is read whenever `token` is.
   if (options.fields?.includes("token") && !options.fields.includes("type")) {
     options.fields.push("type")

@@ -133,6 +133,16 @@ describe("loadMedusaApp", () => {
       /Could not load module apiKey \(apiKey\): Could not connect to the database at postgres:\/\/postgres@127\.0\.0\.1:1\/nowhere/,
     ],
     ["bad module options", `{ projectConfig: { databaseUrl: "postgres://x@127.0.0.1:1/x" }, modules: { apiKey: { options: { scrypt: { logN: 3 } } } } }`, /scrypt\.logN must be/],
+    [
+      "a misspelt option",
+      `{ projectConfig: { databaseUrl: "postgres://x@127.0.0.1:1/x" }, modules: { apiKey: { options: { secretKeyLimits: { max: 1, per: "store" } } } } }`,
+      /Unknown option secretKeyLimits: the module takes database, scrypt, secretKeyLimit/,
+    ],
+    [
+      "a misspelt nested option",
+      `{ projectConfig: { databaseUrl: "postgres://x@127.0.0.1:1/x" }, modules: { apiKey: { options: { authCache: { ttl: 5 } } } } }`,
+      /Unknown option authCache\.ttl: authCache takes max, ttlMs, negativeTtlMs, propagationMs/,
+    ],
   ])("explains %s", async (_label, config, message) => {
     const directory = dir(`module.exports = ${config}`, { "not-a-module.js": "module.exports = { hello: 1 }" })
     const error = await loadMedusaApp({ directory }).catch((e) => e)

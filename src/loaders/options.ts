@@ -5,6 +5,16 @@ import { validateAuthCacheOption, type AuthCacheSettings } from "../services/ver
 import { validateLastUsedAtOption, type LastUsedAtSettings } from "../services/last-used-tracker"
 import { validateScryptQueueOption, type ScryptQueueSettings } from "../services/scrypt-limiter"
 import type { ApiKeyModuleOptions } from "../types/options"
+import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "../modules-sdk/service-helpers"
+
+const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
+  database: DATABASE_OPTION_KEYS,
+  scrypt: ["logN", "r", "p"],
+  secretKeyLimit: ["max", "per"],
+  authCache: ["max", "ttlMs", "negativeTtlMs", "propagationMs"],
+  lastUsedAt: ["intervalMs", "flushMs"],
+  scryptQueue: ["concurrency", "maxQueue"],
+}
 
 export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & {
   scrypt: ScryptParams
@@ -21,6 +31,10 @@ function invalid(message: string): MedusaError {
 export function normalizeApiKeyModuleOptions(raw: unknown): NormalizedApiKeyModuleOptions {
   const options = (raw ?? {}) as ApiKeyModuleOptions
   if (typeof options !== "object") throw invalid("The api key module options must be an object")
+  assertKnownOptionKeys(options, Object.keys(NESTED_OPTION_KEYS), "")
+  for (const [name, keys] of Object.entries(NESTED_OPTION_KEYS)) {
+    assertKnownOptionKeys((options as Record<string, unknown>)[name], keys, `${name}.`)
+  }
   const scrypt = { ...DEFAULT_SCRYPT_PARAMS, ...options.scrypt }
   if (!Number.isInteger(scrypt.logN) || scrypt.logN < 10 || scrypt.logN > 20) {
     throw invalid(`scrypt.logN must be a whole number from 10 to 20; got ${JSON.stringify(scrypt.logN)}`)

@@ -187,7 +187,9 @@ describe("API key workflows", () => {
         failingStep()
       })
       // us is added again (already linked: must stay linked after the undo), asia is new, eu is removed.
-      await expect(workflow(container()).run({ input: { id: key.id, add: [us.id, asia.id], remove: [eu.id] } })).rejects.toThrow()
+      await expect(workflow(container()).run({ input: { id: key.id, add: [us.id, asia.id], remove: [eu.id] } })).rejects.toThrow(
+        "failed on purpose"
+      )
       expect(await links()).toEqual(before)
     })
   })

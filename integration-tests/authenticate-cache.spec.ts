@@ -133,8 +133,9 @@ describe("authenticate with the verification cache", () => {
       // lookup, the result is (rightly) not stored. Make sure the key is cached before the cut-off.
       const cached = await eventually(async () => {
         log.reset()
-        await service.authenticate(key.token)
-        return log.count(SELECT) === 0
+        const hitsBefore = authenticatorOf(service).stats().cache!.hits
+        const result = await service.authenticate(key.token)
+        return result !== false && result.id === key.id && log.count(SELECT) === 0 && authenticatorOf(service).stats().cache!.hits > hitsBefore
       })
       expect(cached).toBe(true)
       const revokedAt = (await service.retrieve(key.id)).revoked_at!.getTime()

@@ -79,13 +79,30 @@ function exitOf(child: ChildProcess, timeoutMs: number): Promise<number | null> 
   })
 }
 
+/** Running, not merely a zombie: an exited process nobody reaped yet still answers kill(pid, 0). */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch {
     return false
   }
+  try {
+    // /proc/<pid>/stat: "pid (comm) state …"; the command may contain spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z"
+  } catch {
+    return false
+  }
+}
+
+/** Polls `condition` every 50 ms; false when it still does not hold after `timeoutMs`. */
+async function eventually(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) return false
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return true
 }
 
 beforeAll(() => {
@@ -120,7 +137,14 @@ export async function GET(request: MedusaRequest, response: MedusaResponse): Pro
   response.json({ api_keys: await apiKeyModuleService.list() })
 }
 `,
-    "slow/route.js": `exports.GET = async (req, res) => { await new Promise((r) => setTimeout(r, 700)); res.json({ finished: true }) }`,
+    // Leaves a marker as soon as it starts, so the test sends SIGTERM only once the request is in.
+    "slow/route.js": `const { writeFileSync } = require("node:fs")
+exports.GET = async (req, res) => {
+  writeFileSync(${JSON.stringify(path.join(project, "slow-started"))}, "")
+  await new Promise((r) => setTimeout(r, 700))
+  res.json({ finished: true })
+}
+`,
   }
   for (const [file, content] of Object.entries(routes)) {
     const full = path.join(project, "src", "api", file)
@@ -175,14 +199,15 @@ it("serves on embedded PostgreSQL, accepts a key the CLI creates beside it, and 
 
   // A request in flight when SIGTERM arrives still gets its answer.
   const inFlight = fetch(`${url}/slow`).then(async (res) => ({ status: res.status, body: await res.json() }))
-  await new Promise((resolve) => setTimeout(resolve, 150))
+  expect(await eventually(() => existsSync(path.join(project, "slow-started")), 10_000)).toBe(true)
   server.kill("SIGTERM")
   await expect(inFlight).resolves.toEqual({ status: 200, body: { finished: true } })
   expect(await exitOf(server, 15_000)).toBe(0)
 
   const after = JSON.parse(readFileSync(path.join(project, ".data", "postgres.json"), "utf8"))
   expect(after).toMatchObject({ pid: null, ownerPid: null })
-  expect(isAlive(state.pid)).toBe(false)
+  // Gone, not just told to stop; polled, as the postmaster's last children may take a moment to end.
+  expect(await eventually(() => !isAlive(state.pid), 10_000)).toBe(true)
 }, 60_000)
 
 describe("the CLI commands", () => {

@@ -67,7 +67,21 @@ describe("Medusa's error responses", () => {
     expect(res.status).toBe(500)
     expect(res.body).toEqual({ type: "unknown_error", code: "unknown_error", message: "An unknown error occurred." })
     expect(JSON.stringify(res.body)).not.toContain("hunter2")
-    expect(fx.errors.some((line) => line.includes("GET /boom/plain"))).toBe(true)
+    const logged = fx.errors.find((line) => line.startsWith("GET /boom/plain failed: "))
+    // Enough to debug: the error's name, its message with the connection password masked, and
+    // the stack frames that point at the route file.
+    expect(logged).toContain("Error: connect ECONNREFUSED postgres://admin:***@db:5432")
+    expect(logged).toMatch(/\n\s+at .*route\.js/)
+    expect(logged).not.toContain("hunter2")
+  })
+
+  it("logs a MedusaError's type with a 500, and never the request's headers or body", async () => {
+    const res = await authed(request(fx.app).get("/boom/database_error").set("X-Trace", "trace-header-value"))
+    expect(res.status).toBe(500)
+    const logged = fx.errors.filter((line) => line.startsWith("GET /boom/database_error failed: ")).at(-1)
+    expect(logged).toMatch(/^GET \/boom\/database_error failed: MedusaError \(database_error\): The thing went wrong: database_error\n\s+at /)
+    expect(logged).not.toContain(fx.adminToken)
+    expect(logged).not.toContain("trace-header-value")
   })
 
   it("treats a MedusaError of a type it does not know as unknown", async () => {

@@ -21,6 +21,8 @@ const PASSWORD = "postgres"
 export const EMBEDDED_DATABASE_NAME = "medusa"
 const START_TIMEOUT_MS = 30_000
 const STOP_TIMEOUT_MS = 15_000
+/** How long an immediate shutdown (SIGQUIT) may take once the fast one timed out. */
+const QUIT_TIMEOUT_MS = 5_000
 
 export interface EmbeddedPostgresOptions {
   /** The folder holding `postgres/` (the cluster) and `postgres.json`. */
@@ -372,22 +374,35 @@ async function ensureDatabase(port: number): Promise<void> {
   }
 }
 
-async function stopPostmaster(pid: number): Promise<void> {
+/** Polls until `pid` is gone (or is no longer a postgres process); false if it outlives `ms`. */
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms
+  while (isAlive(pid) && isPostgresProcess(pid)) {
+    if (Date.now() > deadline) return false
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return true
+}
+
+/** Stops the postmaster and waits for it to be gone; false if it is still running at the end. */
+async function stopPostmaster(pid: number): Promise<boolean> {
   // SIGINT is PostgreSQL's "fast" shutdown: it ends sessions (ours are closed already) and
   // checkpoints; the "smart" SIGTERM would wait for every other client to disconnect.
   try {
     process.kill(pid, "SIGINT")
   } catch {
-    return
+    return true
   }
-  const deadline = Date.now() + STOP_TIMEOUT_MS
-  while (isAlive(pid) && isPostgresProcess(pid)) {
-    if (Date.now() > deadline) {
-      process.kill(pid, "SIGQUIT")
-      return
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50))
+  if (await waitForExit(pid, STOP_TIMEOUT_MS)) return true
+  // "Immediate" shutdown: no checkpoint (the next start replays the WAL). It still takes the
+  // postmaster a moment to end its children, so wait for that too: callers record the database
+  // as stopped once this returns.
+  try {
+    process.kill(pid, "SIGQUIT")
+  } catch {
+    return true
   }
+  return waitForExit(pid, QUIT_TIMEOUT_MS)
 }
 
 /**
@@ -464,6 +479,8 @@ export async function acquireEmbeddedDatabase(options: EmbeddedPostgresOptions, 
 async function releaseIfOwner(dataRoot: string, pid: number): Promise<void> {
   const state = readState(dataRoot)
   if (state && state.ownerPid !== process.pid) return // a server took it over
-  await stopPostmaster(pid)
-  if (state) writeState(dataRoot, { ...state, pid: null, ownerPid: null, ownerRole: null })
+  const stopped = await stopPostmaster(pid)
+  // A postmaster that survived even SIGQUIT keeps its pid here (and in postmaster.pid), so the
+  // next run finds and adopts it instead of believing the data folder is free.
+  if (state) writeState(dataRoot, { ...state, pid: stopped ? null : pid, ownerPid: null, ownerRole: null })
 }

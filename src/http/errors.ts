@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express"
+import { redactUrl } from "../modules-sdk/database"
 import { MedusaError } from "../modules-sdk/medusa-error"
+import { redactToken } from "../services/token"
 import type { ErrorResponseBody } from "./types"
 
 export interface HttpLogger {
@@ -89,6 +91,30 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorRe
   return { status: 500, body: UNKNOWN_ERROR }
 }
 
+/** `scheme://user:password@…`, e.g. a connection string quoted in a driver's error. */
+const URL_WITH_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:[^\s@]*@[^\s"'<>]*/gi
+/** A raw API key token, e.g. one a handler put in an error message. */
+const RAW_TOKEN = /\b(?:sk|pk)_[0-9a-f]{64}\b/g
+
+/** An error message with connection-string passwords and raw tokens masked. */
+export function redactSecrets(message: string): string {
+  return message.replace(URL_WITH_PASSWORD, (url) => redactUrl(url)).replace(RAW_TOKEN, (token) => redactToken(token))
+}
+
+/**
+ * What the operator needs to find a 500: the error's name, its MedusaError type, its message with
+ * secrets masked, and the stack frames. Frames are taken from the stack without its first lines,
+ * which repeat the unmasked message.
+ */
+export function describeForLog(error: unknown): string {
+  if (!(error instanceof Error)) {
+    return redactSecrets(String(error))
+  }
+  const type = MedusaError.isMedusaError(error) ? ` (${error.type})` : ""
+  const frames = (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line))
+  return [`${error.name}${type}: ${redactSecrets(error.message)}`, ...frames].join("\n")
+}
+
 /** The last middleware: Medusa's error body, no stack traces or internals for the client. */
 export function errorHandler(logger: HttpLogger): ErrorRequestHandler {
   return (error, req, res, next) => {
@@ -99,9 +125,9 @@ export function errorHandler(logger: HttpLogger): ErrorRequestHandler {
     }
     const { status, body } = toErrorResponse(error)
     if (status >= 500) {
-      // Only the method and path: headers may carry credentials and are never logged.
-      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)
-      logger.error(`${req.method} ${req.path} failed: ${detail}`)
+      // The method and path (no query string) identify the request; its headers and body may
+      // carry credentials and are never logged.
+      logger.error(`${req.method} ${req.path} failed: ${describeForLog(error)}`)
     }
     res.status(status).json(body)
   }

@@ -41,16 +41,7 @@ export {
   runMigrations as runSalesChannelMigrations,
   revertMigration as revertSalesChannelMigration,
 } from "./sales-channel"
-export type {
-  SalesChannelModuleOptions,
-  SalesChannelDTO,
-  CreateSalesChannelDTO,
-  UpdateSalesChannelDTO,
-  FilterableSalesChannelProps,
-  SalesChannelFindConfig,
-  PublishableKeySalesChannelLink,
-  FilterablePublishableKeyLinkProps,
-} from "./sales-channel"
+export type * from "./sales-channel/types"
 export { createApp } from "./http"
 export type {
   CreateAppOptions,

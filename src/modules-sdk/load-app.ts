@@ -42,10 +42,6 @@ const BUILT_IN_MODULES: Record<string, () => ModuleExports> = {
   [Modules.SALES_CHANNEL]: () => require("../sales-channel").default,
 }
 
-export function registerBuiltInModule(name: string, load: () => ModuleExports): void {
-  BUILT_IN_MODULES[name] = load
-}
-
 function configError(message: string): MedusaError {
   return new MedusaError(MedusaError.Types.INVALID_DATA, message)
 }

@@ -1,7 +1,7 @@
 import os from "node:os"
 import { randomBytes } from "node:crypto"
 import { initialize, runMigrations, type ApiKeyModuleService } from "../src"
-import { scryptCounters } from "../src/services/token"
+import { scryptCounters } from "../src/modules/api-key/authentication/token"
 import { bulkInsertSecretKeys, createBenchDatabase, sql } from "./database"
 import { measureHttp } from "./http"
 import { measureRevocationPropagation } from "./propagation"

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, scrypt } from "node:crypto"
 import { promisify } from "node:util"
 import { MedusaError } from "../src"
-import { scryptCounters } from "../src/services/token"
+import { scryptCounters } from "../src/modules/api-key/authentication/token"
 import { setupApiKeyModule, type ModuleFixture } from "./setup/module"
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: string, keylen: number) => Promise<Buffer>

@@ -1,5 +1,5 @@
 import { MedusaError, Modules, type ApiKeyModuleService, type IApiKeyModuleService, type CreateApiKeyDTO, type FilterableApiKeyProps } from "../src"
-import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse, type WorkflowData } from "../src/workflows-sdk"
+import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse, type WorkflowData } from "../src/framework/workflows-sdk"
 import {
   createApiKeysStep,
   createApiKeysWorkflow,

@@ -129,7 +129,7 @@ beforeAll(() => {
   )
   const routes: Record<string, string> = {
     // The seed's handler in TypeScript: loaded at run time through the @swc/core require hook.
-    "admin/seed/route.ts": `import { MedusaRequest, MedusaResponse } from ${JSON.stringify(path.join(DIST, "http"))}
+    "admin/seed/route.ts": `import { MedusaRequest, MedusaResponse } from ${JSON.stringify(DIST)}
 import { IApiKeyModuleService, ModuleRegistrationName } from ${JSON.stringify(DIST)}
 
 export async function GET(request: MedusaRequest, response: MedusaResponse): Promise<void> {

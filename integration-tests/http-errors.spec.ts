@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import request from "supertest"
-import { createApp } from "../src/http/app"
+import { createApp } from "../src/framework/http/app"
 import { setupHttpApp, type HttpFixture } from "./setup/http"
 
 const SRC = path.resolve(__dirname, "../src")
@@ -15,7 +15,7 @@ function writeErrorRoutes(directory: string): void {
   mkdirSync(dir, { recursive: true })
   writeFileSync(
     path.join(dir, "route.js"),
-    `const { MedusaError } = require(${JSON.stringify(path.join(SRC, "modules-sdk", "medusa-error"))})
+    `const { MedusaError } = require(${JSON.stringify(SRC)})
 exports.GET = async function GET(req) {
   if (req.params.type === "plain") throw new Error("connect ECONNREFUSED postgres://admin:hunter2@db:5432")
   if (req.params.type === "sync") { req.res.status(200); throw new MedusaError("not_allowed", "thrown synchronously") }

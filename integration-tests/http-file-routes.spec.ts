@@ -2,14 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import request from "supertest"
-import { createApp } from "../src/http/app"
+import { createApp } from "../src/framework/http/app"
 import { setupHttpApp, type HttpFixture } from "./setup/http"
 
 const SRC = path.resolve(__dirname, "../src")
 const quote = (p: string) => JSON.stringify(p)
 
 /** The seed's route handler, as written, with its imports pointed at this package's source. */
-const SEED_ROUTE_TS = `import { MedusaRequest, MedusaResponse } from ${quote(path.join(SRC, "http"))}
+const SEED_ROUTE_TS = `import { MedusaRequest, MedusaResponse } from ${quote(SRC)}
 import { IApiKeyModuleService } from ${quote(SRC)}
 import { ModuleRegistrationName } from ${quote(SRC)}
 

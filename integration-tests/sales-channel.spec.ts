@@ -9,7 +9,7 @@ import {
   revertMigration,
   runMigrations,
   type SalesChannelModuleService,
-} from "../src/sales-channel"
+} from "../src/modules/sales-channel"
 import { createTestDatabase, queryDatabase, type TestDatabase } from "./setup/database"
 import { FAST_SCRYPT } from "./setup/module"
 

@@ -7,7 +7,7 @@ import {
   transform,
   WorkflowResponse,
   type WorkflowData,
-} from "../src/workflows-sdk"
+} from "../src/framework/workflows-sdk"
 
 /** What the steps did, in order; registered in the container so steps reach it like any service. */
 class Recorder {

@@ -1,10 +1,10 @@
-import { Modules } from "./modules-sdk/definitions"
-import { createModuleEntry } from "./modules-sdk/module-entry"
-import { ApiKeyModuleService } from "./services/api-key-module-service"
-import { connectionLoader, apiKeyOrmConfig } from "./loaders/connection"
-import { containerLoader } from "./loaders/container"
-import { normalizeApiKeyModuleOptions } from "./loaders/options"
-import type { ApiKeyModuleOptions } from "./types/options"
+import { Modules } from "./framework/modules-sdk/definitions"
+import { createModuleEntry } from "./framework/modules-sdk/module-entry"
+import { ApiKeyModuleService } from "./modules/api-key/services/api-key-module-service"
+import { connectionLoader, apiKeyOrmConfig } from "./modules/api-key/loaders/connection"
+import { containerLoader } from "./modules/api-key/loaders/container"
+import { normalizeApiKeyModuleOptions } from "./modules/api-key/loaders/options"
+import type { ApiKeyModuleOptions } from "./modules/api-key/types/options"
 
 const entry = createModuleEntry<ApiKeyModuleService, ApiKeyModuleOptions, ReturnType<typeof normalizeApiKeyModuleOptions>>(Modules.API_KEY, {
   service: ApiKeyModuleService,
@@ -18,19 +18,19 @@ const { initialize, runMigrations, revertMigration } = entry
 
 export default apiKeyModule
 export { apiKeyModule, initialize, runMigrations, revertMigration }
-export { Module } from "./modules-sdk/module"
-export { ApiKeyModuleService } from "./services/api-key-module-service"
-export { ApiKey, ApiKeyType, ApiKeySchema } from "./models/api-key"
-export { Modules, ModuleRegistrationName } from "./modules-sdk/definitions"
-export { MedusaError } from "./modules-sdk/medusa-error"
-export { loadMedusaApp } from "./modules-sdk/load-app"
-export type { MedusaApp, LoadMedusaAppOptions } from "./modules-sdk/load-app"
-export type { Context } from "./modules-sdk/context"
-export type { AuthCacheOption, LastUsedAtOption, ScryptQueueOption } from "./types/options"
-export type { AuthenticatorStats } from "./services/authenticate"
-export { scryptCounters } from "./services/token"
-export * from "./types"
-export * from "./workflows-sdk"
+export { Module } from "./framework/modules-sdk/module"
+export { ApiKeyModuleService } from "./modules/api-key/services/api-key-module-service"
+export { ApiKey, ApiKeyType, ApiKeySchema } from "./modules/api-key/models/api-key"
+export { Modules, ModuleRegistrationName } from "./framework/modules-sdk/definitions"
+export { MedusaError } from "./framework/modules-sdk/medusa-error"
+export { loadMedusaApp } from "./framework/modules-sdk/load-app"
+export type { MedusaApp, LoadMedusaAppOptions } from "./framework/modules-sdk/load-app"
+export type { Context } from "./framework/modules-sdk/context"
+export type { AuthCacheOption, LastUsedAtOption, ScryptQueueOption } from "./modules/api-key/types/options"
+export type { AuthenticatorStats } from "./modules/api-key/authentication/authenticator"
+export { scryptCounters } from "./modules/api-key/authentication/token"
+export * from "./modules/api-key/types"
+export * from "./framework/workflows-sdk"
 export * from "./workflows"
 export {
   salesChannelModule,
@@ -40,9 +40,9 @@ export {
   initialize as initializeSalesChannelModule,
   runMigrations as runSalesChannelMigrations,
   revertMigration as revertSalesChannelMigration,
-} from "./sales-channel"
-export type * from "./sales-channel/types"
-export { createApp } from "./http"
+} from "./modules/sales-channel"
+export type * from "./modules/sales-channel/types"
+export { createApp } from "./framework/http"
 export type {
   CreateAppOptions,
   MedusaRequest,
@@ -53,4 +53,4 @@ export type {
   MedusaNextFunction,
   AuthContext,
   PublishableKeyContext,
-} from "./http"
+} from "./framework/http"

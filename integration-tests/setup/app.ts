@@ -1,5 +1,5 @@
 import { loadMedusaApp, runMigrations, type MedusaApp } from "../../src"
-import { runMigrations as runSalesChannelMigrations } from "../../src/sales-channel"
+import { runMigrations as runSalesChannelMigrations } from "../../src/modules/sales-channel"
 import { createTestDatabase, queryDatabase, type TestDatabase } from "./database"
 import { FAST_SCRYPT } from "./module"
 

@@ -1,6 +1,6 @@
 import { initialize, runMigrations } from "../../src"
 import type { ApiKeyModuleService } from "../../src"
-import type { ApiKeyModuleOptions } from "../../src/types/options"
+import type { ApiKeyModuleOptions } from "../../src/modules/api-key/types/options"
 import { createTestDatabase, queryDatabase, type TestDatabase } from "./database"
 
 /** Cheap real scrypt for suites that create many keys; the cost itself is tested elsewhere. */

@@ -1,6 +1,6 @@
-import type { AppModule } from "../modules-sdk/load-app"
+import type { AppModule } from "../framework/modules-sdk/load-app"
 
-export { listAppModules, type AppModule } from "../modules-sdk/load-app"
+export { listAppModules, type AppModule } from "../framework/modules-sdk/load-app"
 
 export interface MigrationReport {
   module: string

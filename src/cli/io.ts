@@ -1,4 +1,4 @@
-import { MedusaError } from "../modules-sdk/medusa-error"
+import { MedusaError } from "../framework/modules-sdk/medusa-error"
 
 /** Where a command writes: results on stdout (scripts capture them), everything else on stderr. */
 export interface CliIO {

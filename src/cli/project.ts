@@ -1,7 +1,7 @@
 import path from "node:path"
-import { readMedusaConfig, type MedusaConfig } from "../modules-sdk/load-app"
-import { redactUrl } from "../modules-sdk/database"
-import { MedusaError } from "../modules-sdk/medusa-error"
+import { readMedusaConfig, type MedusaConfig } from "../framework/modules-sdk/load-app"
+import { redactUrl } from "../framework/modules-sdk/database"
+import { MedusaError } from "../framework/modules-sdk/medusa-error"
 import { acquireEmbeddedDatabase, DEFAULT_EMBEDDED_PORT } from "./embedded-postgres"
 
 /** The app the CLI works on: the current folder, its medusa-config.js and its database. */

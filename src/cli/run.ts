@@ -1,4 +1,4 @@
-import { MedusaError } from "../modules-sdk/medusa-error"
+import { MedusaError } from "../framework/modules-sdk/medusa-error"
 import { dbMigrate, dbRollback } from "./commands/db"
 import { keysCreate, keysList, keysRevoke, keysRoll } from "./commands/keys"
 import { start } from "./commands/start"

@@ -1,4 +1,4 @@
-import { createWorkflow, type WorkflowData } from "../workflows-sdk"
+import { createWorkflow, type WorkflowData } from "../framework/workflows-sdk"
 import { deleteApiKeysStep } from "./steps/delete-api-keys"
 import { removeApiKeySalesChannelLinksStep } from "./steps/sales-channel-links"
 

@@ -1,4 +1,4 @@
-import { createWorkflow, type WorkflowData } from "../workflows-sdk"
+import { createWorkflow, type WorkflowData } from "../framework/workflows-sdk"
 import { linkSalesChannelsToApiKeyStep, validateSalesChannelsExistStep } from "./steps/sales-channel-links"
 
 export const linkSalesChannelsToApiKeyWorkflowId = "link-sales-channels-to-api-key"

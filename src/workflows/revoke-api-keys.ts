@@ -1,5 +1,5 @@
-import { createWorkflow, WorkflowResponse, type WorkflowData } from "../workflows-sdk"
-import type { FilterableApiKeyProps, RevokeApiKeyDTO } from "../types/api-key"
+import { createWorkflow, WorkflowResponse, type WorkflowData } from "../framework/workflows-sdk"
+import type { FilterableApiKeyProps, RevokeApiKeyDTO } from "../modules/api-key/types/api-key"
 import { revokeApiKeysStep } from "./steps/revoke-api-keys"
 
 export const revokeApiKeysWorkflowId = "revoke-api-keys"

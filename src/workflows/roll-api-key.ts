@@ -1,4 +1,4 @@
-import { createWorkflow, transform, WorkflowResponse, type WorkflowData } from "../workflows-sdk"
+import { createWorkflow, transform, WorkflowResponse, type WorkflowData } from "../framework/workflows-sdk"
 import { createApiKeysStep } from "./steps/create-api-keys"
 import { revokeApiKeysStep } from "./steps/revoke-api-keys"
 import { linkSalesChannelsToApiKeyStep } from "./steps/sales-channel-links"

@@ -1,4 +1,4 @@
-import { loadMedusaApp, type MedusaApp } from "../../modules-sdk/load-app"
+import { loadMedusaApp, type MedusaApp } from "../../framework/modules-sdk/load-app"
 import { listAppModules, runAppMigrations } from "../app-modules"
 import type { CliContext } from "../io"
 import { loadProject, openProjectDatabase } from "../project"

@@ -1,5 +1,5 @@
-import { createStep, StepResponse } from "../../workflows-sdk"
-import type { ApiKeyDTO, CreateApiKeyDTO } from "../../types/api-key"
+import { createStep, StepResponse } from "../../framework/workflows-sdk"
+import type { ApiKeyDTO, CreateApiKeyDTO } from "../../modules/api-key/types/api-key"
 import { apiKeyService } from "./services"
 
 export const createApiKeysStepId = "create-api-keys"

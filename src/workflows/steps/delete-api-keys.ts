@@ -1,4 +1,4 @@
-import { createStep } from "../../workflows-sdk"
+import { createStep } from "../../framework/workflows-sdk"
 import { apiKeyService } from "./services"
 
 export const deleteApiKeysStepId = "delete-api-keys"

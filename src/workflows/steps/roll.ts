@@ -1,7 +1,7 @@
-import { createStep } from "../../workflows-sdk"
-import { MedusaError } from "../../modules-sdk/medusa-error"
-import { ApiKeyType } from "../../models/api-key"
-import type { ApiKeyDTO } from "../../types/api-key"
+import { createStep } from "../../framework/workflows-sdk"
+import { MedusaError } from "../../framework/modules-sdk/medusa-error"
+import { ApiKeyType } from "../../modules/api-key/models/api-key"
+import type { ApiKeyDTO } from "../../modules/api-key/types/api-key"
 import { apiKeyService, salesChannelLink } from "./services"
 
 export const getApiKeyToRollStepId = "get-api-key-to-roll"

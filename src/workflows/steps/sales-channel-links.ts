@@ -1,9 +1,9 @@
-import { createStep, StepResponse } from "../../workflows-sdk"
-import { MedusaError } from "../../modules-sdk/medusa-error"
-import { Modules } from "../../modules-sdk/definitions"
+import { createStep, StepResponse } from "../../framework/workflows-sdk"
+import { MedusaError } from "../../framework/modules-sdk/medusa-error"
+import { Modules } from "../../framework/modules-sdk/definitions"
 import { salesChannelLink } from "./services"
-import { missingSalesChannels } from "../../sales-channel/services/input"
-import type { SalesChannelModuleService } from "../../sales-channel/services/sales-channel-module-service"
+import { missingSalesChannels } from "../../modules/sales-channel/services/input"
+import type { SalesChannelModuleService } from "../../modules/sales-channel/services/sales-channel-module-service"
 
 type Link = { publishable_key_id: string; sales_channel_id: string }
 

@@ -1,0 +1,52 @@
+import { z } from "zod"
+import { dateFilter, findParams, stringOrList } from "../../../framework/http/query-params"
+
+/** Query of GET /admin/api-keys. Unknown parameters are refused, so a typo never widens a list. */
+export const AdminGetApiKeysParams = z.strictObject({
+  q: z.string().optional(),
+  id: stringOrList.optional(),
+  title: stringOrList.optional(),
+  token: stringOrList.optional(),
+  type: z.enum(["publishable", "secret"]).optional(),
+  created_at: dateFilter.optional(),
+  updated_at: dateFilter.optional(),
+  revoked_at: dateFilter.optional(),
+  ...findParams,
+})
+export type AdminGetApiKeysParamsType = z.output<typeof AdminGetApiKeysParams>
+
+/** Query of GET /admin/api-keys/:id (and of the write routes, which answer with the key). */
+export const AdminGetApiKeyParams = z.strictObject({
+  fields: findParams.fields,
+})
+export type AdminGetApiKeyParamsType = z.output<typeof AdminGetApiKeyParams>
+
+export const AdminCreateApiKey = z.strictObject({
+  title: z.string(),
+  type: z.enum(["publishable", "secret"]),
+})
+export type AdminCreateApiKeyType = z.output<typeof AdminCreateApiKey>
+
+/** Only the title of a key can change, as in Medusa. */
+export const AdminUpdateApiKey = z.strictObject({
+  title: z.string(),
+})
+export type AdminUpdateApiKeyType = z.output<typeof AdminUpdateApiKey>
+
+export const AdminRevokeApiKey = z.strictObject({
+  /** Seconds from now until the key stops working; absent or 0 revokes at once. */
+  revoke_in: z.number().optional(),
+})
+export type AdminRevokeApiKeyType = z.output<typeof AdminRevokeApiKey>
+
+/** Body of POST /admin/api-keys/:id/roll: how long the old key overlaps with its successor. */
+export const AdminRollApiKey = z.strictObject({
+  revoke_in: z.number().min(0).optional(),
+})
+export type AdminRollApiKeyType = z.output<typeof AdminRollApiKey>
+
+export const AdminBatchSalesChannels = z.strictObject({
+  add: z.array(z.string()).optional(),
+  remove: z.array(z.string()).optional(),
+})
+export type AdminBatchSalesChannelsType = z.output<typeof AdminBatchSalesChannels>

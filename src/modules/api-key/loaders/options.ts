@@ -1,0 +1,53 @@
+import { MedusaError } from "../../../framework/modules-sdk/medusa-error"
+import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "../authentication/token"
+import { validateSecretKeyLimit } from "../services/secret-key-limit"
+import { validateAuthCacheOption, type AuthCacheSettings } from "../authentication/verification-cache"
+import { validateLastUsedAtOption, type LastUsedAtSettings } from "../authentication/last-used-tracker"
+import { validateScryptQueueOption, type ScryptQueueSettings } from "../authentication/scrypt-limiter"
+import type { ApiKeyModuleOptions } from "../types/options"
+import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "../../../framework/modules-sdk/service-helpers"
+
+const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
+  database: DATABASE_OPTION_KEYS,
+  scrypt: ["logN", "r", "p"],
+  secretKeyLimit: ["max", "per"],
+  authCache: ["max", "ttlMs", "negativeTtlMs", "propagationMs"],
+  lastUsedAt: ["intervalMs", "flushMs"],
+  scryptQueue: ["concurrency", "maxQueue"],
+}
+
+export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & {
+  scrypt: ScryptParams
+  authCache: AuthCacheSettings | false
+  lastUsedAt: LastUsedAtSettings | false
+  scryptQueue: ScryptQueueSettings
+}
+
+function invalid(message: string): MedusaError {
+  return new MedusaError(MedusaError.Types.INVALID_DATA, message)
+}
+
+/** Checks the module options once at load time, so a typo fails at start-up, not on first use. */
+export function normalizeApiKeyModuleOptions(raw: unknown): NormalizedApiKeyModuleOptions {
+  const options = (raw ?? {}) as ApiKeyModuleOptions
+  if (typeof options !== "object") throw invalid("The api key module options must be an object")
+  assertKnownOptionKeys(options, Object.keys(NESTED_OPTION_KEYS), "")
+  for (const [name, keys] of Object.entries(NESTED_OPTION_KEYS)) {
+    assertKnownOptionKeys((options as Record<string, unknown>)[name], keys, `${name}.`)
+  }
+  const scrypt = { ...DEFAULT_SCRYPT_PARAMS, ...options.scrypt }
+  if (!Number.isInteger(scrypt.logN) || scrypt.logN < 10 || scrypt.logN > 20) {
+    throw invalid(`scrypt.logN must be a whole number from 10 to 20; got ${JSON.stringify(scrypt.logN)}`)
+  }
+  if (!Number.isInteger(scrypt.r) || scrypt.r < 1 || !Number.isInteger(scrypt.p) || scrypt.p < 1) {
+    throw invalid("scrypt.r and scrypt.p must be whole numbers of 1 or more")
+  }
+  return {
+    ...options,
+    scrypt,
+    secretKeyLimit: validateSecretKeyLimit(options.secretKeyLimit),
+    authCache: validateAuthCacheOption(options.authCache),
+    lastUsedAt: validateLastUsedAtOption(options.lastUsedAt),
+    scryptQueue: validateScryptQueueOption(options.scryptQueue),
+  }
+}

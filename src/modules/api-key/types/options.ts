@@ -1,0 +1,54 @@
+import type { ModuleDatabaseOptions } from "../../../framework/modules-sdk/database"
+import type { ScryptParams } from "../authentication/token"
+
+export interface SecretKeyLimitOption {
+  /** How many active secret keys may exist in one scope (Medusa's old rule is 1). */
+  max: number
+  /** One scope per creator (`created_by`), or one for the whole store. */
+  per: "created_by" | "store"
+}
+
+/** The verified-token cache of `authenticate` (see services/verification-cache). */
+export interface AuthCacheOption {
+  /** Most keys held at once; the oldest entry goes first when full. Default 10000. */
+  max?: number
+  /** How long a verified key is served from memory before it is checked again. Default 60000. */
+  ttlMs?: number
+  /** How long a token that matched no key is remembered as unknown. Default 2000; 0 turns it off. */
+  negativeTtlMs?: number
+  /**
+   * Upper bound on how long a change made by another process (revoke, delete …) may go unseen
+   * here. The cache is served only while the change feed has proved itself live within this
+   * window; otherwise every call goes to the database. Default 1000.
+   */
+  propagationMs?: number
+}
+
+/** Writing `last_used_at` on successful authentication (see services/last-used-tracker). */
+export interface LastUsedAtOption {
+  /** At most one write per key per interval, per process. Default 60000. */
+  intervalMs?: number
+  /** How long used ids wait before they are written in one UPDATE. Default 1000. */
+  flushMs?: number
+}
+
+/** Bounds on the scrypt work of cold verifications (see services/scrypt-limiter). */
+export interface ScryptQueueOption {
+  /** Verifications running at once. Default: the number of CPUs. */
+  concurrency?: number
+  /** Verifications waiting for a slot; beyond that a call is refused (authenticate → false). Default 256. */
+  maxQueue?: number
+}
+
+export interface ApiKeyModuleOptions {
+  database?: ModuleDatabaseOptions
+  /** scrypt cost for new secret keys. Default { logN: 14, r: 8, p: 1 }, Medusa's cost. */
+  scrypt?: Partial<ScryptParams>
+  /** Off by default: any number of active secret keys. */
+  secretKeyLimit?: SecretKeyLimitOption
+  /** On by default; `false` sends every authenticate to the database. */
+  authCache?: AuthCacheOption | false
+  /** On by default; `false` never writes `last_used_at`. */
+  lastUsedAt?: LastUsedAtOption | false
+  scryptQueue?: ScryptQueueOption
+}

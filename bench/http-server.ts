@@ -1,7 +1,7 @@
 import type { Server } from "node:http"
 import path from "node:path"
 import { loadMedusaApp, Modules, type ApiKeyModuleService } from "../src"
-import { createApp } from "../src/framework/http/app"
+import { createApp } from "../src/http"
 
 /** Source folder of the bench app (its route files are plain .js, read where they are). */
 const BENCH_APP_DIRECTORY = path.resolve(__dirname, "../../bench/app")

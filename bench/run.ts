@@ -1,7 +1,6 @@
 import os from "node:os"
 import { randomBytes } from "node:crypto"
 import { initialize, runMigrations, type ApiKeyModuleService } from "../src"
-import { scryptCounters } from "../src/modules/api-key/authentication/token"
 import { bulkInsertSecretKeys, createBenchDatabase, sql } from "./database"
 import { measureHttp } from "./http"
 import { measureRevocationPropagation } from "./propagation"
@@ -44,18 +43,18 @@ async function measureWarm(service: Service, token: string, calls: number) {
 async function measureCold(service: Service, keys: number) {
   const created = []
   for (let i = 0; i < keys; i++) created.push(await newSecret(service, `cold ${i}`))
-  const before = scryptCounters.verifications
+  const before = service.authenticationStats().scrypt.verifications
   const samples: number[] = []
   for (const key of created) samples.push((await timeMicros(() => service.authenticate(key.token))) / 1000)
   return {
     p50_ms: round(median(samples)),
     p99_ms: round(percentile(samples, 99)),
-    scrypt_calls: round((scryptCounters.verifications - before) / keys),
+    scrypt_calls: round((service.authenticationStats().scrypt.verifications - before) / keys),
   }
 }
 
 async function measureUnknown(service: Service, calls: number) {
-  const before = scryptCounters.verifications
+  const before = service.authenticationStats().scrypt.verifications
   const fresh: number[] = []
   for (let i = 0; i < calls; i++) {
     const token = `sk_${randomBytes(32).toString("hex")}`
@@ -69,7 +68,7 @@ async function measureUnknown(service: Service, calls: number) {
     p50_ms: round(median(fresh), 3),
     p99_ms: round(percentile(fresh, 99), 3),
     repeat_p50_us: round(median(again)),
-    scrypt_calls: scryptCounters.verifications - before,
+    scrypt_calls: service.authenticationStats().scrypt.verifications - before,
   }
 }
 

@@ -1,7 +1,6 @@
 import { createHash, randomBytes, scrypt } from "node:crypto"
 import { promisify } from "node:util"
 import { MedusaError } from "../src"
-import { scryptCounters } from "../src/modules/api-key/authentication/token"
 import { setupApiKeyModule, type ModuleFixture } from "./setup/module"
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: string, keylen: number) => Promise<Buffer>
@@ -90,22 +89,22 @@ describe("authenticate", () => {
     ["a 10 MB string", `sk_${"a".repeat(10 * 1024 * 1024)}`],
     ["SQL", "sk_' or 1=1 --"],
   ])("returns false for %s without touching the database or scrypt", async (_label, input) => {
-    const scryptBefore = scryptCounters.verifications
+    const scryptBefore = f.service.authenticationStats().scrypt.verifications
     queries.reset()
     expect(await f.service.authenticate(input)).toBe(false)
     // Any statement at all (a batched last_used_at write of an earlier test aside) would be a
     // database round trip for malformed input.
     expect(queries.statements.filter((s) => !/last_used_at/.test(s))).toHaveLength(0)
-    expect(scryptCounters.verifications).toBe(scryptBefore)
+    expect(f.service.authenticationStats().scrypt.verifications).toBe(scryptBefore)
   })
 
   it("returns false for an unknown well-formed token with at most one query and no scrypt", async () => {
-    const scryptBefore = scryptCounters.verifications
+    const scryptBefore = f.service.authenticationStats().scrypt.verifications
     queries.reset()
     expect(await f.service.authenticate(`sk_${randomBytes(32).toString("hex")}`)).toBe(false)
     // Only reads count: a batched last_used_at write of an earlier test may land in this window.
     expect(queries.statements.filter((s) => /select/i.test(s)).length).toBeLessThanOrEqual(1)
-    expect(scryptCounters.verifications).toBe(scryptBefore)
+    expect(f.service.authenticationStats().scrypt.verifications).toBe(scryptBefore)
   })
 
   it("spends no scrypt on a forged token that shares a real key's redacted form", async () => {
@@ -113,9 +112,9 @@ describe("authenticate", () => {
     const forged = key.token.slice(0, 6) + randomBytes(32).toString("hex").slice(0, 58) + key.token.slice(-3)
     expect(forged).toHaveLength(67)
     expect(forged).not.toBe(key.token)
-    const scryptBefore = scryptCounters.verifications
+    const scryptBefore = f.service.authenticationStats().scrypt.verifications
     expect(await f.service.authenticate(forged)).toBe(false)
-    expect(scryptCounters.verifications).toBe(scryptBefore)
+    expect(f.service.authenticationStats().scrypt.verifications).toBe(scryptBefore)
   })
 
   it("reports a database failure as db error without the query's values", async () => {
@@ -194,11 +193,11 @@ describe("authenticate with thousands of keys present", () => {
   it("verifies with exactly one scrypt call and one query", async () => {
     const [{ count }] = await f.query("select count(*)::int as count from api_key where type = 'secret'")
     expect(count).toBe(KEYS + 1)
-    const scryptBefore = scryptCounters.verifications
+    const scryptBefore = f.service.authenticationStats().scrypt.verifications
     queries.reset()
     const authenticated = await f.service.authenticate((f as any).realToken)
     expect(authenticated).toEqual(expect.objectContaining({ title: "one real key" }))
-    expect(scryptCounters.verifications - scryptBefore).toBe(1)
+    expect(f.service.authenticationStats().scrypt.verifications - scryptBefore).toBe(1)
     expect(queries.statements.filter((s) => /select/i.test(s))).toHaveLength(1)
   })
 

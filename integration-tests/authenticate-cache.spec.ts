@@ -2,12 +2,12 @@ import { fork, type ChildProcess } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import path from "node:path"
 import { initialize, type ApiKeyModuleService } from "../src"
-import { withTransaction } from "../src/framework/modules-sdk/database"
+import { MikroORM } from "@mikro-orm/postgresql"
+import { ApiKey } from "../src"
+import { withTransaction } from "../src/framework/modules-sdk/transactions"
 import { normalizeApiKeyModuleOptions } from "../src/modules/api-key/loaders/options"
-import { KEY_CHANGE_APPLICATION_NAME } from "../src/framework/modules-sdk/change-feed"
-import type { TokenAuthenticator } from "../src/modules/api-key/authentication/authenticator"
+import { CHANGE_FEED_APPLICATION_NAME } from "../src/framework/modules-sdk/change-feed"
 import { ScryptLimiter, ScryptQueueFullError } from "../src/modules/api-key/authentication/scrypt-limiter"
-import { scryptCounters } from "../src/modules/api-key/authentication/token"
 import type { ApiKeyModuleOptions } from "../src/modules/api-key/types/options"
 import { queryDatabase } from "./setup/database"
 import { FAST_SCRYPT, setupApiKeyModule, type ModuleFixture } from "./setup/module"
@@ -28,10 +28,6 @@ function statementLog() {
 const SELECT = /\[query\].*select /i
 const LAST_USED_UPDATE = /update "api_key" set "last_used_at"/i
 
-function authenticatorOf(service: ApiKeyModuleService): TokenAuthenticator {
-  return service["authenticator_"]
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Polls until `check` holds, for at most `ms`; returns whether it did. */
@@ -44,20 +40,29 @@ async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<boo
   }
 }
 
+/** Resolves true once the instance's change feed listens and its cache serves. */
+const whenCaching = (service: ApiKeyModuleService) => eventually(async () => service.authenticationStats().listening, 10_000)
+/** scrypt verifications the instance has run. */
+const verifications = (service: ApiKeyModuleService) => service.authenticationStats().scrypt.verifications
+
 const unknownToken = () => `sk_${randomBytes(32).toString("hex")}`
 
 describe("authenticate with the verification cache", () => {
   let f: ModuleFixture
+  /** The caller's own ORM on the same database, for transactions that span several calls. */
+  let callerOrm: MikroORM
   const instances: ApiKeyModuleService[] = []
 
   beforeAll(async () => {
     f = await setupApiKeyModule()
-    await authenticatorOf(f.service).whenCaching()
+    callerOrm = await MikroORM.init({ clientUrl: f.database.url, entities: [ApiKey.entity], discovery: { warnWhenNoEntities: false } })
+    await whenCaching(f.service)
   })
   afterEach(async () => {
     await Promise.all(instances.splice(0).map((service) => service.onApplicationShutdown()))
   })
   afterAll(async () => {
+    await callerOrm.close(true)
     await f.close()
   })
 
@@ -66,8 +71,8 @@ describe("authenticate with the verification cache", () => {
     const log = statementLog()
     const service = await initialize({ scrypt: FAST_SCRYPT, ...options, database: { clientUrl: f.database.url, logger: log.logger } })
     instances.push(service)
-    if (options.authCache !== false) expect(await authenticatorOf(service).whenCaching()).toBe(true)
-    return { service, log, authenticator: authenticatorOf(service) }
+    if (options.authCache !== false) expect(await whenCaching(service)).toBe(true)
+    return { service, log }
   }
 
   const createSecret = (service: ApiKeyModuleService = f.service, title = "k") =>
@@ -77,22 +82,22 @@ describe("authenticate with the verification cache", () => {
     it("verifies a token once with scrypt and answers repeats from memory without a query", async () => {
       const { service, log } = await instance()
       const key = await createSecret()
-      const before = scryptCounters.verifications
+      const before = verifications(service)
       log.reset()
       for (let i = 0; i < 200; i++) {
         expect(await service.authenticate(key.token)).toEqual(expect.objectContaining({ id: key.id, token: "" }))
       }
-      expect(scryptCounters.verifications - before).toBe(1)
+      expect(verifications(service) - before).toBe(1)
       expect(log.count(SELECT)).toBe(1)
     })
 
     it("shares one verification between concurrent first calls with the same token", async () => {
       const { service } = await instance()
       const key = await createSecret()
-      const before = scryptCounters.verifications
+      const before = verifications(service)
       const results = await Promise.all(Array.from({ length: 20 }, () => service.authenticate(key.token)))
       expect(results.every((r) => r && r.id === key.id)).toBe(true)
-      expect(scryptCounters.verifications - before).toBe(1)
+      expect(verifications(service) - before).toBe(1)
     })
 
     it("makes no query for a malformed token", async () => {
@@ -107,13 +112,13 @@ describe("authenticate with the verification cache", () => {
     it("looks an unknown token up once without scrypt, and answers its repeats from memory", async () => {
       const { service, log } = await instance()
       const token = unknownToken()
-      const before = scryptCounters.verifications
+      const before = verifications(service)
       log.reset()
       expect(await service.authenticate(token)).toBe(false)
       expect(log.count(SELECT)).toBe(1)
       for (let i = 0; i < 50; i++) expect(await service.authenticate(token)).toBe(false)
       expect(log.count(SELECT)).toBe(1)
-      expect(scryptCounters.verifications).toBe(before)
+      expect(verifications(service)).toBe(before)
     })
 
     it("never returns a revoked key once revoke has returned", async () => {
@@ -133,9 +138,9 @@ describe("authenticate with the verification cache", () => {
       // lookup, the result is (rightly) not stored. Make sure the key is cached before the cut-off.
       const cached = await eventually(async () => {
         log.reset()
-        const hitsBefore = authenticatorOf(service).stats().cache!.hits
+        const hitsBefore = service.authenticationStats().cache!.hits
         const result = await service.authenticate(key.token)
-        return result !== false && result.id === key.id && log.count(SELECT) === 0 && authenticatorOf(service).stats().cache!.hits > hitsBefore
+        return result !== false && result.id === key.id && log.count(SELECT) === 0 && service.authenticationStats().cache!.hits > hitsBefore
       })
       expect(cached).toBe(true)
       const revokedAt = (await service.retrieve(key.id)).revoked_at!.getTime()
@@ -176,7 +181,7 @@ describe("authenticate with the verification cache", () => {
     it("does not keep a result read before a revocation committed", async () => {
       const { service } = await instance()
       const key = await createSecret(service)
-      await withTransaction(service["orm_"], undefined, async (em) => {
+      await withTransaction(callerOrm, undefined, async (em) => {
         await service.revoke(key.id, {}, { transactionManager: em })
         // Outside the transaction the key is still valid, and gets cached as such …
         expect(await service.authenticate(key.token)).toEqual(expect.objectContaining({ id: key.id }))
@@ -191,7 +196,7 @@ describe("authenticate with the verification cache", () => {
       const { service } = await instance()
       const key = await createSecret(service)
       await expect(
-        withTransaction(service["orm_"], undefined, async (em) => {
+        withTransaction(callerOrm, undefined, async (em) => {
           await service.revoke(key.id, {}, { transactionManager: em })
           throw new Error("roll back")
         })
@@ -203,7 +208,7 @@ describe("authenticate with the verification cache", () => {
       const { service } = await instance()
       const other = await instance()
       let token = ""
-      await withTransaction(service["orm_"], undefined, async (em) => {
+      await withTransaction(callerOrm, undefined, async (em) => {
         token = (await service.create({ title: "late", type: "secret", created_by: "u" }, { transactionManager: em })).token
         // Not committed yet: both processes remember the token as unknown.
         expect(await service.authenticate(token)).toBe(false)
@@ -216,10 +221,10 @@ describe("authenticate with the verification cache", () => {
     it("goes to the database on every call when the cache is off", async () => {
       const { service, log } = await instance({ authCache: false })
       const key = await createSecret(service)
-      const before = scryptCounters.verifications
+      const before = verifications(service)
       log.reset()
       for (let i = 0; i < 3; i++) expect(await service.authenticate(key.token)).toBeTruthy()
-      expect(scryptCounters.verifications - before).toBe(3)
+      expect(verifications(service) - before).toBe(3)
       expect(log.count(SELECT)).toBe(3)
       await f.service.revoke(key.id)
       expect(await service.authenticate(key.token)).toBe(false)
@@ -273,7 +278,7 @@ describe("authenticate with the verification cache", () => {
       const killListeners = () =>
         admin(
           `select pg_terminate_backend(pid) from pg_stat_activity
-           where datname = '${f.database.name}' and application_name = '${KEY_CHANGE_APPLICATION_NAME}'`
+           where datname = '${f.database.name}' and application_name = '${CHANGE_FEED_APPLICATION_NAME}'`
         )
       afterEach(async () => {
         await admin(`alter database "${f.database.name}" allow_connections true`)
@@ -285,30 +290,30 @@ describe("authenticate with the verification cache", () => {
         const [kept, revoked] = await Promise.all([createSecret(a.service), createSecret(a.service)])
         expect(await b.service.authenticate(kept.token)).toBeTruthy()
         expect(await b.service.authenticate(revoked.token)).toBeTruthy()
-        const connections = b.authenticator["feed"].connections
+        const connections = b.service.authenticationStats().feedConnections
 
         // Keep the feed from reconnecting (pooled connections stay), then cut it.
         await admin(`alter database "${f.database.name}" allow_connections false`)
         await killListeners()
-        expect(await eventually(async () => !b.authenticator.stats().listening)).toBe(true)
+        expect(await eventually(async () => !b.service.authenticationStats().listening)).toBe(true)
 
-        const before = scryptCounters.verifications
+        const before = verifications(b.service)
         b.log.reset()
         expect(await b.service.authenticate(kept.token)).toBeTruthy()
         expect(await b.service.authenticate(kept.token)).toBeTruthy()
         expect(b.log.count(SELECT)).toBe(2)
-        expect(scryptCounters.verifications - before).toBe(2)
-        expect(b.authenticator.stats().cache!.serving).toBe(false)
+        expect(verifications(b.service) - before).toBe(2)
+        expect(b.service.authenticationStats().cache!.serving).toBe(false)
 
         await a.service.revoke(revoked.id)
         expect(await b.service.authenticate(revoked.token)).toBe(false)
 
         await admin(`alter database "${f.database.name}" allow_connections true`)
-        expect(await b.authenticator.whenCaching()).toBe(true)
-        expect(b.authenticator["feed"].connections).toBeGreaterThan(connections)
-        const afterReconnect = scryptCounters.verifications
+        expect(await whenCaching(b.service)).toBe(true)
+        expect(b.service.authenticationStats().feedConnections).toBeGreaterThan(connections)
+        const afterReconnect = verifications(b.service)
         for (let i = 0; i < 5; i++) expect(await b.service.authenticate(kept.token)).toBeTruthy()
-        expect(scryptCounters.verifications - afterReconnect).toBe(1)
+        expect(verifications(b.service) - afterReconnect).toBe(1)
         expect(await b.service.authenticate(revoked.token)).toBe(false)
       })
 
@@ -317,7 +322,7 @@ describe("authenticate with the verification cache", () => {
         const b = await instance()
         const key = await createSecret(a.service)
         await killListeners()
-        expect(await eventually(async () => b.authenticator["feed"].connections > 1 && b.authenticator.stats().listening)).toBe(true)
+        expect(await eventually(async () => b.service.authenticationStats().feedConnections > 1 && b.service.authenticationStats().listening)).toBe(true)
         expect(await b.service.authenticate(key.token)).toBeTruthy()
         await a.service.revoke(key.id)
         expect(await eventually(async () => (await b.service.authenticate(key.token)) === false)).toBe(true)
@@ -378,24 +383,24 @@ describe("authenticate with the verification cache", () => {
 
   describe("last_used_at", () => {
     it("is written once per interval, off the request path", async () => {
-      const { service, log, authenticator } = await instance({ lastUsedAt: { intervalMs: 60_000, flushMs: 60_000 } })
+      const { service, log } = await instance({ lastUsedAt: { intervalMs: 60_000, flushMs: 60_000 } })
       const key = await createSecret(service)
       expect((await service.retrieve(key.id)).last_used_at).toBeNull()
       log.reset()
       for (let i = 0; i < 50; i++) expect(await service.authenticate(key.token)).toBeTruthy()
       expect(log.count(LAST_USED_UPDATE)).toBe(0)
-      await authenticator.flushLastUsed()
+      await service.flushLastUsed()
       expect(log.count(LAST_USED_UPDATE)).toBe(1)
       const used = (await service.retrieve(key.id)).last_used_at
       expect(used).toBeInstanceOf(Date)
       for (let i = 0; i < 50; i++) await service.authenticate(key.token)
-      await authenticator.flushLastUsed()
+      await service.flushLastUsed()
       expect(log.count(LAST_USED_UPDATE)).toBe(1)
       expect((await service.retrieve(key.id)).last_used_at).toEqual(used)
     })
 
     it("moves forward once the interval has passed", async () => {
-      const { service, log, authenticator } = await instance({ lastUsedAt: { intervalMs: 300, flushMs: 10 } })
+      const { service, log } = await instance({ lastUsedAt: { intervalMs: 300, flushMs: 10 } })
       const key = await createSecret(service)
       log.reset()
       await service.authenticate(key.token)
@@ -403,7 +408,7 @@ describe("authenticate with the verification cache", () => {
       const first = (await service.retrieve(key.id)).last_used_at!
       await sleep(350)
       await service.authenticate(key.token)
-      await authenticator.flushLastUsed()
+      await service.flushLastUsed()
       const second = (await service.retrieve(key.id)).last_used_at!
       expect(second.getTime()).toBeGreaterThan(first.getTime())
       expect(log.count(LAST_USED_UPDATE)).toBe(2)
@@ -418,11 +423,11 @@ describe("authenticate with the verification cache", () => {
     })
 
     it("is never written when turned off", async () => {
-      const { service, log, authenticator } = await instance({ lastUsedAt: false })
+      const { service, log } = await instance({ lastUsedAt: false })
       const key = await createSecret(service)
       log.reset()
       await service.authenticate(key.token)
-      await authenticator.flushLastUsed()
+      await service.flushLastUsed()
       expect(log.count(LAST_USED_UPDATE)).toBe(0)
       expect((await service.retrieve(key.id)).last_used_at).toBeNull()
     })
@@ -430,15 +435,14 @@ describe("authenticate with the verification cache", () => {
 
   describe("bounded scrypt work", () => {
     it("refuses a cold verification when the queue is full, without remembering the refusal", async () => {
-      const { service, authenticator } = await instance({ scryptQueue: { concurrency: 1, maxQueue: 0 } })
-      const key = await createSecret(service)
-      let release!: () => void
-      const busy = authenticator["limiter"].run(() => new Promise<void>((resolve) => (release = resolve)))
-      expect(await service.authenticate(key.token)).toBe(false)
-      expect(authenticator.stats().scrypt.refused).toBe(1)
-      release()
-      await busy
-      expect(await service.authenticate(key.token)).toEqual(expect.objectContaining({ id: key.id }))
+      // Slow hashes (logN 16, ~180 ms to verify) so the first verification still holds the only slot.
+      const { service } = await instance({ scrypt: { logN: 16, r: 8, p: 1 }, scryptQueue: { concurrency: 1, maxQueue: 0 } })
+      const [busy, refused] = await Promise.all([createSecret(service, "busy"), createSecret(service, "refused")])
+      const [first, second] = await Promise.all([service.authenticate(busy.token), service.authenticate(refused.token)])
+      expect(first).toEqual(expect.objectContaining({ id: busy.id }))
+      expect(second).toBe(false)
+      expect(service.authenticationStats().scrypt.refused).toBe(1)
+      expect(await service.authenticate(refused.token)).toEqual(expect.objectContaining({ id: refused.id }))
     })
 
     it("runs at most `concurrency` jobs and queues at most `maxQueue`", async () => {

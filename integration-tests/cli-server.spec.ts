@@ -279,8 +279,9 @@ describe("the CLI commands", () => {
     expect(first.code).toBe(0)
     expect(first.stdout).toMatch(/^apiKey: applied Migration\d+_create_api_key/m)
     expect(first.stdout).toMatch(/^salesChannel: applied Migration\d+_create_sales_channel/m)
+    expect(first.stdout).toMatch(/^links: applied Migration\d+_create_publishable_api_key_sales_channel/m)
     const again = await cli("db:migrate")
-    expect(again.stdout).toBe("apiKey: nothing to apply\nsalesChannel: nothing to apply")
+    expect(again.stdout).toBe("apiKey: nothing to apply\nsalesChannel: nothing to apply\nlinks: nothing to apply")
   })
 
   it("creates, lists and revokes keys, never showing a secret token after creation", async () => {

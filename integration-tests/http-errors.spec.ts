@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import request from "supertest"
-import { createApp } from "../src/framework/http/app"
+import { createApp } from "../src/http"
 import { setupHttpApp, type HttpFixture } from "./setup/http"
 
 const SRC = path.resolve(__dirname, "../src")

@@ -1,17 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs"
 import { expectMedusaError } from "./setup/expect"
-import { tmpdir } from "node:os"
-import path from "node:path"
-import { loadMedusaApp, MedusaError, runMigrations as runApiKeyMigrations, type ApiKeyModuleService, type MedusaApp } from "../src"
-import {
-  ApiKeySalesChannelLink,
-  initialize,
-  revertMigration,
-  runMigrations,
-  type SalesChannelModuleService,
-} from "../src/modules/sales-channel"
+import { initialize, revertMigration, runMigrations, type SalesChannelModuleService } from "../src/modules/sales-channel"
 import { createTestDatabase, queryDatabase, type TestDatabase } from "./setup/database"
-import { FAST_SCRYPT } from "./setup/module"
 
 /** Both naming eras must behave identically: the module tests below run once per naming. */
 const NAMINGS = [
@@ -57,7 +46,6 @@ describe.each(NAMINGS)("SalesChannelModuleService ($era)", (names) => {
     await database.drop()
   })
   beforeEach(async () => {
-    await query("delete from publishable_api_key_sales_channel")
     await query("delete from sales_channel")
   })
 
@@ -156,7 +144,7 @@ describe.each(NAMINGS)("SalesChannelModuleService ($era)", (names) => {
     })
 
     it("refuses unknown filters, bad filter values and bad find-config with invalid_data", async () => {
-      await expectMedusaError(call("list", { title: "x" }), "invalid_data", "Unknown filter title; filter sales channels by id, name, q, is_disabled")
+      await expectMedusaError(call("list", { title: "x" }), "invalid_data", "Unknown filter title; filter sales channels by q, id, name, description, is_disabled, created_at, updated_at, deleted_at, $and, $or")
       await expectMedusaError(call("list", { is_disabled: "true" }), "invalid_data", 'Filter is_disabled expects true or false, got "true"')
       await expectMedusaError(call("list", { id: [1] }), "invalid_data", "Filter id expects a string or an array of strings, got 1")
       await expectMedusaError(call("list", {}, { select: ["secret"] }), "invalid_data", /^Cannot select secret;/)
@@ -248,219 +236,18 @@ describe("sales channel migrations", () => {
     await database.drop()
   })
 
-  it("go up, down and up again, recorded in sales_channel_migrations", async () => {
+  it("go up, down and up again, recorded in sales_channel_migrations, and leave the link table to the links", async () => {
     const options = { database: { clientUrl: database.url } }
-    const names = ["Migration20240110090331_create_sales_channel", "Migration20240110090332_create_publishable_api_key_sales_channel"]
+    const names = ["Migration20240110090331_create_sales_channel"]
     expect(await runMigrations({ options })).toEqual(names)
-    expect(await tables()).toEqual(["publishable_api_key_sales_channel", "sales_channel"])
+    expect(await tables()).toEqual(["sales_channel"])
     expect(await runMigrations({ options })).toEqual([])
 
-    expect(await revertMigration({ options })).toEqual([names[1]])
-    expect(await tables()).toEqual(["sales_channel"])
-    expect(await revertMigration({ options, step: 0 })).toEqual([names[0]])
+    expect(await revertMigration({ options, step: 0 })).toEqual(names)
     expect(await tables()).toEqual([])
 
     expect(await runMigrations({ options })).toEqual(names)
-    expect(await tables()).toEqual(["publishable_api_key_sales_channel", "sales_channel"])
     const recorded = await queryDatabase(database.url, "select name from sales_channel_migrations order by id")
     expect(recorded.map((r) => r.name)).toEqual(names)
-  })
-
-  it("allow one live link per key and channel pair", async () => {
-    const insert = (id: string) =>
-      queryDatabase(database.url, "insert into publishable_api_key_sales_channel (id, publishable_key_id, sales_channel_id) values ($1, 'apk_1', 'sc_1')", [id])
-    await insert("pksc_1")
-    await expect(insert("pksc_2")).rejects.toThrow(/IDX_publishable_api_key_sales_channel_unique/)
-  })
-})
-
-describe("ApiKeySalesChannelLink in a Medusa app", () => {
-  let database: TestDatabase
-  let directory: string
-  let app: MedusaApp
-  let link: ApiKeySalesChannelLink
-  let apiKeys: ApiKeyModuleService
-  let channels: SalesChannelModuleService
-  let publishable: string
-  let web: string, mobile: string, b2b: string
-  const query = (sql: string, params?: unknown[]) => queryDatabase(database.url, sql, params)
-  const linkRows = () =>
-    query("select publishable_key_id, sales_channel_id from publishable_api_key_sales_channel order by sales_channel_id")
-  // Links made in one call share created_at, so their order among themselves is not defined.
-  const sorted = <T>(items: T[]) => [...items].sort()
-  const sortedValues = (record: Record<string, string[]>) =>
-    Object.fromEntries(Object.entries(record).map(([k, v]) => [k, sorted(v)]))
-  const byChannel = <T extends { sales_channel_id: string }>(links: T[]) =>
-    [...links].sort((a, b) => a.sales_channel_id.localeCompare(b.sales_channel_id))
-
-  beforeAll(async () => {
-    database = await createTestDatabase("salesch_link")
-    directory = mkdtempSync(path.join(tmpdir(), "sales-channel-app-"))
-    const options = { database: { clientUrl: database.url } }
-    await runApiKeyMigrations({ options })
-    await runMigrations({ options })
-    app = await loadMedusaApp({
-      directory,
-      config: {
-        projectConfig: { databaseUrl: database.url },
-        modules: {
-          apiKey: { resolve: "@medusajs/api-key", options: { scrypt: FAST_SCRYPT } },
-          salesChannel: { resolve: "@medusajs/sales-channel" },
-        },
-      },
-    })
-    link = app.container.resolve("apiKeySalesChannelLink")
-    apiKeys = app.container.resolve("apiKey")
-    channels = app.container.resolve("salesChannel")
-  })
-  afterAll(async () => {
-    await app.shutdown()
-    await database.drop()
-    rmSync(directory, { recursive: true, force: true })
-  })
-  beforeEach(async () => {
-    await query("delete from publishable_api_key_sales_channel")
-    await query("delete from sales_channel")
-    await query("delete from api_key")
-    publishable = (await apiKeys.createApiKeys({ title: "Storefront", type: "publishable", created_by: "user_1" })).id
-    ;[web, mobile, b2b] = sorted((await channels.createSalesChannels([{ name: "Web" }, { name: "Mobile" }, { name: "B2B" }])).map((c) => c.id))
-  })
-
-  it("is registered in the app container when both modules are configured", () => {
-    expect(link).toBeInstanceOf(ApiKeySalesChannelLink)
-  })
-
-  it("links channels to a publishable key and lists their ids", async () => {
-    expect(await link.addSalesChannels(publishable, [mobile, web])).toEqual({ added: [mobile, web] })
-    expect(sortedValues(await link.listSalesChannelIds([publishable]))).toEqual({ [publishable]: [web, mobile] })
-    expect(await linkRows()).toEqual([
-      { publishable_key_id: publishable, sales_channel_id: web },
-      { publishable_key_id: publishable, sales_channel_id: mobile },
-    ])
-  })
-
-  it("refuses to link a secret key with Medusa's message", async () => {
-    const secret = await apiKeys.createApiKeys({ title: "Admin", type: "secret", created_by: "user_1" })
-    await expectMedusaError(link.addSalesChannels(secret.id, [web]), "invalid_data", "Sales channels can only be associated with publishable API keys")
-    expect(await linkRows()).toEqual([])
-  })
-
-  it("fails with not_found for a key that does not exist", async () => {
-    await expectMedusaError(link.addSalesChannels("apk_missing", [web]), "not_found", "ApiKey with id: apk_missing was not found")
-  })
-
-  it("refuses unknown channels, listing the missing ids in the order given, and links none", async () => {
-    await expectMedusaError(
-      link.addSalesChannels(publishable, ["sc_zzz", web, "sc_aaa", "sc_zzz"]),
-      "invalid_data",
-      "Sales channels with IDs sc_zzz, sc_aaa do not exist"
-    )
-    expect(await linkRows()).toEqual([])
-  })
-
-  it("treats a soft-deleted channel as missing when linking", async () => {
-    await channels.softDeleteSalesChannels(b2b)
-    await expectMedusaError(link.addSalesChannels(publishable, [b2b]), "invalid_data", `Sales channels with IDs ${b2b} do not exist`)
-  })
-
-  it("is idempotent: linking an already linked channel is no error and is not reported as added", async () => {
-    await link.addSalesChannels(publishable, [web])
-    expect(await link.addSalesChannels(publishable, [web, mobile, web])).toEqual({ added: [mobile] })
-    expect(await link.addSalesChannels(publishable, [web, mobile])).toEqual({ added: [] })
-    expect(await link.listSalesChannelIds([publishable])).toEqual({ [publishable]: [web, mobile] })
-  })
-
-  it("keeps one link when the same channel is added concurrently", async () => {
-    const results = await Promise.all([1, 2, 3, 4].map(() => link.addSalesChannels(publishable, [web])))
-    expect(results.flatMap((r) => r.added)).toEqual([web])
-    expect(await linkRows()).toHaveLength(1)
-  })
-
-  it("removes links and reports only those that existed", async () => {
-    await link.addSalesChannels(publishable, [web, mobile])
-    expect(await link.removeSalesChannels(publishable, [mobile, b2b, "sc_unknown"])).toEqual({ removed: [mobile] })
-    expect(await link.removeSalesChannels(publishable, [mobile])).toEqual({ removed: [] })
-    expect(await link.listSalesChannelIds([publishable])).toEqual({ [publishable]: [web] })
-  })
-
-  it("embeds the linked channels per key, with [] for a key without links", async () => {
-    const other = (await apiKeys.createApiKeys({ title: "Other", type: "publishable", created_by: "user_1" })).id
-    await link.addSalesChannels(publishable, [b2b, web])
-    const embedded = await link.listSalesChannels([publishable, other])
-    expect(Object.keys(embedded).sort()).toEqual([publishable, other].sort())
-    expect(embedded[other]).toEqual([])
-    expect(embedded[publishable].map((c) => c.id).sort()).toEqual([web, b2b])
-    expect(embedded[publishable].find((c) => c.id === b2b)).toEqual(await channels.retrieveSalesChannel(b2b))
-  })
-
-  it("removes every link of deleted keys and puts them back with restoreLinks", async () => {
-    const other = (await apiKeys.createApiKeys({ title: "Other", type: "publishable", created_by: "user_1" })).id
-    await link.addSalesChannels(publishable, [web, mobile])
-    await link.addSalesChannels(other, [b2b])
-    const removed = await link.removeAllForApiKeys([publishable])
-    expect(byChannel(removed)).toEqual([
-      { publishable_key_id: publishable, sales_channel_id: web },
-      { publishable_key_id: publishable, sales_channel_id: mobile },
-    ])
-    expect(await link.listSalesChannelIds([publishable, other])).toEqual({ [publishable]: [], [other]: [b2b] })
-
-    expect(await link.restoreLinks(removed)).toEqual(removed)
-    expect(sortedValues(await link.listSalesChannelIds([publishable, other]))).toEqual({ [publishable]: [web, mobile], [other]: [b2b] })
-  })
-
-  it("skips links to channels deleted in the meantime when restoring", async () => {
-    await link.addSalesChannels(publishable, [web, mobile])
-    const removed = await link.removeAllForApiKeys([publishable])
-    await channels.deleteSalesChannels(mobile)
-    expect(await link.restoreLinks(removed)).toEqual([{ publishable_key_id: publishable, sales_channel_id: web }])
-    expect(await link.listSalesChannelIds([publishable])).toEqual({ [publishable]: [web] })
-  })
-
-  it("deleting a channel removes its links", async () => {
-    await link.addSalesChannels(publishable, [web, mobile])
-    await channels.deleteSalesChannels([web])
-    expect(await linkRows()).toEqual([{ publishable_key_id: publishable, sales_channel_id: mobile }])
-    expect(await link.listSalesChannelIds([publishable])).toEqual({ [publishable]: [mobile] })
-  })
-
-  it("hides links of a soft-deleted channel until it is restored", async () => {
-    await link.addSalesChannels(publishable, [web, mobile])
-    await channels.softDeleteSalesChannels(web)
-    expect(await link.listSalesChannelIds([publishable])).toEqual({ [publishable]: [mobile] })
-    await channels.restoreSalesChannels(web)
-    expect(sortedValues(await link.listSalesChannelIds([publishable]))).toEqual({ [publishable]: [web, mobile] })
-  })
-
-  it("refuses ids that are not a list of strings", async () => {
-    await expectMedusaError(link.addSalesChannels(publishable, web as any), "invalid_data", `addSalesChannels expects an array of sales channel ids; got "${web}"`)
-    await expectMedusaError(link.listSalesChannelIds([""]), "invalid_data", 'api key id must be a non-empty string (at index 0); got ""')
-  })
-
-  it("never removes every link by mistake: an empty filter is refused and empty id lists match nothing", async () => {
-    await link.addSalesChannels(publishable, [web])
-    await expectMedusaError(
-      channels.removePublishableKeyLinks({}),
-      "invalid_data",
-      "removePublishableKeyLinks needs link pairs, or publishable_key_id and/or sales_channel_id lists"
-    )
-    expect(await channels.removePublishableKeyLinks({ publishable_key_id: [] })).toEqual([])
-    expect(await channels.listPublishableKeyLinks({ sales_channel_id: [] })).toEqual([])
-    expect(await link.removeAllForApiKeys([])).toEqual([])
-    expect(await linkRows()).toHaveLength(1)
-  })
-
-  it("is not registered when the app has no sales channel module", async () => {
-    const apiKeyOnly = await loadMedusaApp({
-      directory,
-      config: {
-        projectConfig: { databaseUrl: database.url },
-        modules: { apiKey: { resolve: "@medusajs/api-key", options: { scrypt: FAST_SCRYPT } } },
-      },
-    })
-    try {
-      expect(apiKeyOnly.container.hasRegistration("apiKeySalesChannelLink")).toBe(false)
-    } finally {
-      await apiKeyOnly.shutdown()
-    }
   })
 })

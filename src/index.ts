@@ -1,48 +1,34 @@
-import { Modules } from "./framework/modules-sdk/definitions"
-import { createModuleEntry } from "./framework/modules-sdk/module-entry"
-import { ApiKeyModuleService } from "./modules/api-key/services/api-key-module-service"
-import { connectionLoader, apiKeyOrmConfig } from "./modules/api-key/loaders/connection"
-import { containerLoader } from "./modules/api-key/loaders/container"
-import { normalizeApiKeyModuleOptions } from "./modules/api-key/loaders/options"
-import type { ApiKeyModuleOptions } from "./modules/api-key/types/options"
+import apiKeyModule from "./modules/api-key"
 
-const entry = createModuleEntry<ApiKeyModuleService, ApiKeyModuleOptions, ReturnType<typeof normalizeApiKeyModuleOptions>>(Modules.API_KEY, {
-  service: ApiKeyModuleService,
-  loaders: [connectionLoader, containerLoader],
-  normalizeOptions: normalizeApiKeyModuleOptions,
-  ormConfig: apiKeyOrmConfig,
-})
-
-const apiKeyModule = entry.definition
-const { initialize, runMigrations, revertMigration } = entry
-
+/** The package entry: the API Key Module definition (default export) and the public API of the host slice. */
 export default apiKeyModule
-export { apiKeyModule, initialize, runMigrations, revertMigration }
+export * from "./modules/api-key"
 export { Module } from "./framework/modules-sdk/module"
-export { ApiKeyModuleService } from "./modules/api-key/services/api-key-module-service"
-export { ApiKey, ApiKeyType, ApiKeySchema } from "./modules/api-key/models/api-key"
+export type { LinkableEntity, LinkableField, ModuleExports, ModuleLoader, ModuleLoaderArgs } from "./framework/modules-sdk/module"
+export { model } from "./framework/modules-sdk/model"
+export type { InferDTO, InferEntity, InferFilters } from "./framework/modules-sdk/model"
+export { MedusaService } from "./framework/modules-sdk/service"
 export { Modules, ModuleRegistrationName } from "./framework/modules-sdk/definitions"
 export { MedusaError } from "./framework/modules-sdk/medusa-error"
-export { loadMedusaApp } from "./framework/modules-sdk/load-app"
-export type { MedusaApp, LoadMedusaAppOptions } from "./framework/modules-sdk/load-app"
+export { loadMedusaApp, runAppMigrations, revertAppMigrations } from "./medusa-app"
+export type { MedusaApp, LoadMedusaAppOptions, MedusaConfig } from "./medusa-app"
+export { defineLink } from "./framework/modules-sdk/links"
+export type { Link, Query, GraphQuery, GraphResult, LinkInput } from "./framework/modules-sdk/links"
+export { ContainerRegistrationKeys } from "./framework/modules-sdk/app"
 export type { Context } from "./framework/modules-sdk/context"
-export type { AuthCacheOption, LastUsedAtOption, ScryptQueueOption } from "./modules/api-key/types/options"
-export type { AuthenticatorStats } from "./modules/api-key/authentication/authenticator"
-export { scryptCounters } from "./modules/api-key/authentication/token"
-export * from "./modules/api-key/types"
 export * from "./framework/workflows-sdk"
 export * from "./workflows"
 export {
   salesChannelModule,
   SalesChannelModuleService,
-  ApiKeySalesChannelLink,
-  API_KEY_SALES_CHANNEL_LINK,
+  SalesChannel,
   initialize as initializeSalesChannelModule,
   runMigrations as runSalesChannelMigrations,
   revertMigration as revertSalesChannelMigration,
 } from "./modules/sales-channel"
 export type * from "./modules/sales-channel/types"
-export { createApp } from "./framework/http"
+export { createApp } from "./http"
+export { defineMiddlewares } from "./framework/http"
 export type {
   CreateAppOptions,
   MedusaRequest,

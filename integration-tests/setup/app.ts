@@ -1,5 +1,4 @@
-import { loadMedusaApp, runMigrations, type MedusaApp } from "../../src"
-import { runMigrations as runSalesChannelMigrations } from "../../src/modules/sales-channel"
+import { loadMedusaApp, runAppMigrations, type MedusaApp, type MedusaConfig } from "../../src"
 import { createTestDatabase, queryDatabase, type TestDatabase } from "./database"
 import { FAST_SCRYPT } from "./module"
 
@@ -13,18 +12,15 @@ export interface AppFixture {
 /** A fresh database with both modules migrated, and an app container over it. */
 export async function setupApp(options: { apiKey?: Record<string, unknown> } = {}): Promise<AppFixture> {
   const database = await createTestDatabase("app")
-  const db = { database: { clientUrl: database.url } }
-  await runMigrations({ options: db })
-  await runSalesChannelMigrations({ options: db })
-  const app = await loadMedusaApp({
-    config: {
-      projectConfig: { databaseUrl: database.url },
-      modules: {
-        apiKey: { resolve: "@medusajs/api-key", options: { scrypt: FAST_SCRYPT, ...options.apiKey } },
-        salesChannel: { resolve: "@medusajs/sales-channel" },
-      },
+  const config: MedusaConfig = {
+    projectConfig: { databaseUrl: database.url },
+    modules: {
+      apiKey: { resolve: "@medusajs/api-key", options: { scrypt: FAST_SCRYPT, ...options.apiKey } },
+      salesChannel: { resolve: "@medusajs/sales-channel" },
     },
-  })
+  }
+  await runAppMigrations(config, process.cwd(), database.url)
+  const app = await loadMedusaApp({ config })
   return {
     app,
     database,

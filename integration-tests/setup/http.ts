@@ -1,7 +1,6 @@
-import { listAppModules, runAppMigrations } from "../../src/cli/app-modules"
-import { createApp, type MedusaExpressApp } from "../../src/framework/http/app"
+import { createApp, type MedusaExpressApp } from "../../src/http"
 import type { HttpLogger } from "../../src/framework/http/errors"
-import { loadMedusaApp, type MedusaApp, type MedusaConfig } from "../../src/framework/modules-sdk/load-app"
+import { loadMedusaApp, runAppMigrations, type MedusaApp, type MedusaConfig } from "../../src/medusa-app"
 import { Modules } from "../../src/framework/modules-sdk/definitions"
 import type { ApiKeyDTO } from "../../src/modules/api-key/types/api-key"
 import type { IApiKeyModuleService } from "../../src/modules/api-key/types/service"
@@ -48,7 +47,7 @@ export async function setupHttpApp(options: HttpFixtureOptions = {}): Promise<Ht
   const database = await createTestDatabase("http")
   const config = testConfig(database.url, options)
   const directory = options.directory ?? process.cwd()
-  await runAppMigrations(listAppModules(config, directory, database.url))
+  await runAppMigrations(config, directory, database.url)
   const medusa = await loadMedusaApp({ directory, config })
   const errors: string[] = []
   const logger: HttpLogger = { info: () => undefined, error: (message) => errors.push(message) }

@@ -1,11 +1,4 @@
 import { Migration20240110090331_create_sales_channel } from "./Migration20240110090331_create_sales_channel"
-import { Migration20240110090332_create_publishable_api_key_sales_channel } from "./Migration20240110090332_create_publishable_api_key_sales_channel"
 
 /** The sales channel module's migrations, oldest first. Listed explicitly so builds need no globbing. */
-export const salesChannelMigrations = [
-  { name: "Migration20240110090331_create_sales_channel", class: Migration20240110090331_create_sales_channel },
-  {
-    name: "Migration20240110090332_create_publishable_api_key_sales_channel",
-    class: Migration20240110090332_create_publishable_api_key_sales_channel,
-  },
-]
+export const salesChannelMigrations = [{ name: "Migration20240110090331_create_sales_channel", class: Migration20240110090331_create_sales_channel }]

@@ -1,5 +1,5 @@
 import path from "node:path"
-import { readMedusaConfig, type MedusaConfig } from "../framework/modules-sdk/load-app"
+import { readMedusaConfig, type MedusaConfig } from "../framework/modules-sdk/app"
 import { redactUrl } from "../framework/modules-sdk/database"
 import { MedusaError } from "../framework/modules-sdk/medusa-error"
 import { acquireEmbeddedDatabase, DEFAULT_EMBEDDED_PORT } from "./embedded-postgres"

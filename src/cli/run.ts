@@ -44,7 +44,7 @@ export async function runCli(argv: string[], io: CliIO, directory = process.cwd(
       return EXIT_USAGE
     }
     io.info(describeFailure(error))
-    if (MedusaError.isMedusaError(error) && /TableNotFoundException/.test(error.message)) {
+    if (MedusaError.isMedusaError(error) && /SQLSTATE 42P01/.test(error.message)) {
       io.info("The database has no tables yet: run db:migrate first.")
     }
     return EXIT_FAILURE

@@ -1,5 +1,5 @@
 import { createWorkflow, WorkflowResponse, type WorkflowData } from "../framework/workflows-sdk"
-import type { CreateApiKeyDTO } from "../modules/api-key/types/api-key"
+import type { CreateApiKeyDTO } from "../modules/api-key"
 import { createApiKeysStep } from "./steps/create-api-keys"
 
 export const createApiKeysWorkflowId = "create-api-keys"

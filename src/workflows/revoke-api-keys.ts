@@ -1,5 +1,5 @@
 import { createWorkflow, WorkflowResponse, type WorkflowData } from "../framework/workflows-sdk"
-import type { FilterableApiKeyProps, RevokeApiKeyDTO } from "../modules/api-key/types/api-key"
+import type { FilterableApiKeyProps, RevokeApiKeyDTO } from "../modules/api-key"
 import { revokeApiKeysStep } from "./steps/revoke-api-keys"
 
 export const revokeApiKeysWorkflowId = "revoke-api-keys"

@@ -1,5 +1,5 @@
 import { createWorkflow, WorkflowResponse, type WorkflowData } from "../framework/workflows-sdk"
-import type { FilterableApiKeyProps, UpdateApiKeyDTO } from "../modules/api-key/types/api-key"
+import type { FilterableApiKeyProps, UpdateApiKeyDTO } from "../modules/api-key"
 import { updateApiKeysStep } from "./steps/update-api-keys"
 
 export const updateApiKeysWorkflowId = "update-api-keys"

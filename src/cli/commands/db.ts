@@ -1,7 +1,7 @@
-import { listAppModules, revertAppMigrations, runAppMigrations, type MigrationReport } from "../app-modules"
+import { revertAppMigrations, runAppMigrations, type MigrationReport } from "../../medusa-app"
 import { parseCommandArgs, parseCount } from "../args"
 import { EXIT_OK, type CliContext, type CliIO } from "../io"
-import { describeDatabase, loadProject, openProjectDatabase } from "../project"
+import { describeDatabase, loadProject, openProjectDatabase, type Project } from "../project"
 
 function report(io: CliIO, reports: MigrationReport[], verb: string): void {
   for (const { module, migrations } of reports) {
@@ -9,12 +9,12 @@ function report(io: CliIO, reports: MigrationReport[], verb: string): void {
   }
 }
 
-async function withModules(ctx: CliContext, work: (modules: ReturnType<typeof listAppModules>) => Promise<void>): Promise<void> {
+async function withDatabase(ctx: CliContext, work: (project: Project, databaseUrl: string) => Promise<void>): Promise<void> {
   const project = loadProject(ctx.directory)
   const db = await openProjectDatabase(project, "cli", ctx.info)
   try {
     ctx.info(`Database: ${describeDatabase(db)}`)
-    await work(listAppModules(project.config, project.directory, db.url))
+    await work(project, db.url)
   } finally {
     await db.release()
   }
@@ -22,13 +22,13 @@ async function withModules(ctx: CliContext, work: (modules: ReturnType<typeof li
 
 export async function dbMigrate(args: string[], ctx: CliContext): Promise<number> {
   parseCommandArgs("db:migrate", args, {})
-  await withModules(ctx, async (modules) => report(ctx, await runAppMigrations(modules), "applied"))
+  await withDatabase(ctx, async (project, url) => report(ctx, await runAppMigrations(project.config, project.directory, url), "applied"))
   return EXIT_OK
 }
 
 export async function dbRollback(args: string[], ctx: CliContext): Promise<number> {
   const { values } = parseCommandArgs("db:rollback", args, { step: { type: "string" } })
   const step = parseCount("db:rollback", "step", values.step) ?? 1
-  await withModules(ctx, async (modules) => report(ctx, await revertAppMigrations(modules, step), "reverted"))
+  await withDatabase(ctx, async (project, url) => report(ctx, await revertAppMigrations(project.config, project.directory, url, step), "reverted"))
   return EXIT_OK
 }

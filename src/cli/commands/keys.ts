@@ -1,6 +1,5 @@
 import { Modules } from "../../framework/modules-sdk/definitions"
-import type { ApiKeyDTO } from "../../modules/api-key/types/api-key"
-import type { IApiKeyModuleService } from "../../modules/api-key/types/service"
+import { isActiveApiKey, type ApiKeyDTO, type IApiKeyModuleService } from "../../modules/api-key"
 import { parseCommandArgs, parseCount, requireOption } from "../args"
 import { EXIT_OK, UsageError, type CliContext } from "../io"
 import { withApp } from "./with-app"
@@ -43,8 +42,8 @@ export async function keysCreate(args: string[], ctx: CliContext): Promise<numbe
 
 function status(key: ApiKeyDTO, now: Date): string {
   if (!key.revoked_at) return "active"
-  const at = new Date(key.revoked_at)
-  return at.getTime() <= now.getTime() ? `revoked ${at.toISOString()}` : `revokes ${at.toISOString()}`
+  const at = new Date(key.revoked_at).toISOString()
+  return isActiveApiKey(key, now) ? `revokes ${at}` : `revoked ${at}`
 }
 
 function table(rows: string[][]): string[] {

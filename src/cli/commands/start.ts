@@ -1,8 +1,7 @@
 import { createServer, type Server } from "node:http"
-import { createApp } from "../../framework/http/app"
-import { loadMedusaApp, type MedusaApp } from "../../framework/modules-sdk/load-app"
+import { createApp } from "../../http"
+import { loadMedusaApp, runAppMigrations, type MedusaApp } from "../../medusa-app"
 import { MedusaError } from "../../framework/modules-sdk/medusa-error"
-import { listAppModules, runAppMigrations } from "../app-modules"
 import { parseCommandArgs } from "../args"
 import { EXIT_OK, UsageError, type CliContext, type CliIO } from "../io"
 import { describeDatabase, loadProject, openProjectDatabase } from "../project"
@@ -79,7 +78,7 @@ export async function start(args: string[], ctx: CliContext): Promise<number> {
   let app: MedusaApp | undefined
   try {
     ctx.info(`Database: ${describeDatabase(db)}`)
-    const applied = (await runAppMigrations(listAppModules(project.config, project.directory, db.url))).flatMap((r) => r.migrations)
+    const applied = (await runAppMigrations(project.config, project.directory, db.url)).flatMap((r) => r.migrations)
     if (applied.length) ctx.info(`Applied ${applied.length} migration(s): ${applied.join(", ")}`)
     app = await loadMedusaApp({ directory: project.directory, config: project.config, databaseUrl: db.url })
     const server = createServer(createApp({ container: app.container, directory: project.directory }))

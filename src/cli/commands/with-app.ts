@@ -1,5 +1,4 @@
-import { loadMedusaApp, type MedusaApp } from "../../framework/modules-sdk/load-app"
-import { listAppModules, runAppMigrations } from "../app-modules"
+import { loadMedusaApp, runAppMigrations, type MedusaApp } from "../../medusa-app"
 import type { CliContext } from "../io"
 import { loadProject, openProjectDatabase } from "../project"
 
@@ -13,7 +12,7 @@ export async function withApp<T>(ctx: CliContext, work: (app: MedusaApp) => Prom
   const db = await openProjectDatabase(project, "cli", ctx.info)
   try {
     if (db.source === "embedded") {
-      await runAppMigrations(listAppModules(project.config, project.directory, db.url))
+      await runAppMigrations(project.config, project.directory, db.url)
     }
     const app = await loadMedusaApp({ directory: project.directory, config: project.config, databaseUrl: db.url })
     try {

@@ -1,24 +1,39 @@
-import express, { Router, type Express } from "express"
+import { existsSync, realpathSync } from "node:fs"
+import path from "node:path"
+import express, { Router, type Express, type RequestHandler } from "express"
 import type { AwilixContainer } from "awilix"
-import { Modules } from "../modules-sdk/definitions"
 import { authenticateAdmin } from "./auth/admin-authentication"
-import { requirePublishableKey } from "./auth/publishable-key"
 import { errorHandler, notFoundHandler, type HttpLogger } from "./errors"
 import { mountFileRoutes, type FileRoute } from "./file-routes"
 import { requestScope } from "./request-scope"
-import { apiKeyRoutes } from "../../api/admin/api-keys"
-import { salesChannelRoutes } from "../../api/admin/sales-channels"
-import { storeSalesChannelRoutes } from "../../api/store/sales-channels"
+
+function packageRoot(from: string): string {
+  let dir = from
+  while (!existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir)
+  return dir
+}
+
+function samePath(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b)
+  } catch {
+    return false
+  }
+}
 
 export interface CreateAppOptions {
   /** The app container from `loadMedusaApp`. */
   container: AwilixContainer
-  /** The app folder: route files under `<directory>/src/api` are served. None when omitted. */
+  /** The app folder: route files under `<directory>/src/api` are served beside the built-in ones. None when omitted. */
   directory?: string
   /** Largest JSON body accepted (bytes, or a string such as "100kb"); larger ones get 413. */
   bodyLimit?: string | number
   /** Where server errors (500s) are reported; stderr by default. */
   logger?: HttpLogger
+  /** A folder of route files served after the app's own (the package's built-in routes). */
+  builtInApi?: string
+  /** Guards by path prefix, run before any body is read or route is matched (the store's publishable key guard). */
+  guards?: { path: string; handler: RequestHandler }[]
 }
 
 export const DEFAULT_BODY_LIMIT = "100kb"
@@ -28,16 +43,16 @@ export const consoleLogger: HttpLogger = {
   error: (message) => process.stderr.write(`${message}\n`),
 }
 
-/** The express app and the routes it found in the app folder. */
-export type MedusaExpressApp = Express & { fileRoutes: FileRoute[] }
+/** The express app, the routes it found in the app folder, and the built-in ones. */
+export type MedusaExpressApp = Express & { fileRoutes: FileRoute[]; builtInRoutes: FileRoute[] }
 
 /**
- * The HTTP host: a request scope per request, admin authentication on /admin, the
- * publishable-key guard on /store, the app's file routes, Medusa's admin and store routes, then
- * 404 and Medusa's error bodies for everything that goes wrong.
+ * The HTTP host: a request scope per request, secret-key authentication on /admin and the given
+ * guards, the body parser, the app's file routes, then the built-in route files, then 404 and
+ * Medusa's error bodies for everything that goes wrong.
  */
-export function createApp(options: CreateAppOptions): MedusaExpressApp {
-  const { container, directory, bodyLimit = DEFAULT_BODY_LIMIT, logger = consoleLogger } = options
+export function createHttpApp(options: CreateAppOptions): MedusaExpressApp {
+  const { container, directory, bodyLimit = DEFAULT_BODY_LIMIT, logger = consoleLogger, builtInApi, guards = [] } = options
   const app = express() as MedusaExpressApp
   app.disable("x-powered-by")
   // qs parsing, so filters such as created_at[$gt]=… and id[]=… arrive as objects and arrays.
@@ -50,23 +65,20 @@ export function createApp(options: CreateAppOptions): MedusaExpressApp {
 
   // Guards first: an unauthenticated request is refused before its body is even read.
   app.use("/admin", authenticateAdmin)
-  app.use("/store", requirePublishableKey)
+  for (const guard of guards) app.use(guard.path, guard.handler)
   app.use(express.json({ limit: bodyLimit }))
 
   // The app's own routes come before the built-in ones, so an app can override a built-in route.
-  const fileRouter = Router()
-  app.fileRoutes = directory ? mountFileRoutes(fileRouter, directory) : []
-  app.use(fileRouter)
-
-  const admin = Router()
-  admin.use(apiKeyRoutes())
-  const store = Router()
-  if (container.hasRegistration(Modules.SALES_CHANNEL)) {
-    admin.use(salesChannelRoutes())
-    store.use(storeSalesChannelRoutes())
-  }
-  app.use("/admin", admin)
-  app.use("/store", store)
+  // The package's own folder is not an app of its own: its routes are the built-in ones.
+  const appRouter = Router()
+  const ownPackage = directory !== undefined && builtInApi !== undefined && samePath(directory, packageRoot(builtInApi))
+  const appRoutes = directory && !ownPackage ? mountFileRoutes(appRouter, path.join(directory, "src", "api")) : []
+  app.use(appRouter)
+  const builtInRouter = Router()
+  const builtInRoutes = builtInApi ? mountFileRoutes(builtInRouter, builtInApi) : []
+  app.use(builtInRouter)
+  app.fileRoutes = appRoutes
+  app.builtInRoutes = builtInRoutes
 
   app.use(notFoundHandler)
   app.use(errorHandler(logger))

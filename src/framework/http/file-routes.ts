@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs"
 import path from "node:path"
-import type { Router } from "express"
+import type { RequestHandler, Router } from "express"
+import type { MiddlewaresConfig } from "./middlewares"
 import { MedusaError } from "../modules-sdk/medusa-error"
 import { ensureTypeScriptLoader } from "./typescript-loader"
 
@@ -15,6 +16,7 @@ export interface FileRoute {
 }
 
 const ROUTE_FILES = ["route.js", "route.ts"]
+const MIDDLEWARE_FILES = ["middlewares.js", "middlewares.ts"]
 const PARAM = /^\[([A-Za-z_$][\w$]*)\]$/
 const STATIC_SEGMENT = /^[\w.~-]+$/
 
@@ -79,13 +81,34 @@ function loadRouteModule(file: string): Record<string, unknown> {
   }
 }
 
+function loadMiddlewares(root: string): MiddlewaresConfig | undefined {
+  const name = MIDDLEWARE_FILES.find((file) => existsSync(path.join(root, file)))
+  if (!name) return undefined
+  const file = path.join(root, name)
+  const loaded = loadRouteModule(file)
+  const config = (loaded.default ?? loaded) as MiddlewaresConfig
+  if (!config || !Array.isArray(config.routes)) {
+    throw invalidRoute(`${file} must export default defineMiddlewares({ routes: [{ matcher, method?, middlewares }] })`)
+  }
+  return config
+}
+
+function mountMiddlewares(router: Router, config: MiddlewaresConfig): void {
+  for (const route of config.routes) {
+    const handlers: RequestHandler[] = route.middlewares
+    const methods = route.method === undefined ? [] : Array.isArray(route.method) ? route.method : [route.method]
+    if (!methods.length) router.use(route.matcher, ...handlers)
+    for (const method of methods) router[method.toLowerCase() as Lowercase<RouteMethod>](route.matcher, ...handlers)
+  }
+}
+
 /**
- * Finds every route.ts / route.js under `<directory>/src/api` and mounts its exported GET, POST,
+ * Finds every route.ts / route.js under the api folder `root` and mounts its exported GET, POST,
  * PUT, PATCH, DELETE (…) handlers on `router` at the folder's path, as Medusa does:
- * src/api/admin/custom/[id]/route.ts serves /admin/custom/:id.
+ * <root>/admin/custom/[id]/route.ts serves /admin/custom/:id. The folder's middlewares.ts (if
+ * any) is mounted first, so its validators and guards run before the handlers.
  */
-export function mountFileRoutes(router: Router, directory: string): FileRoute[] {
-  const root = path.join(directory, "src", "api")
+export function mountFileRoutes(router: Router, root: string): FileRoute[] {
   if (!existsSync(root) || !statSync(root).isDirectory()) return []
   const routes: Array<FileRoute & { routeModule: Record<string, unknown> }> = []
   for (const file of findRouteFiles(root)) {
@@ -101,6 +124,8 @@ export function mountFileRoutes(router: Router, directory: string): FileRoute[] 
     routes.push({ path: routePath, file, methods, routeModule })
   }
   routes.sort(compareRoutes)
+  const middlewares = loadMiddlewares(root)
+  if (middlewares) mountMiddlewares(router, middlewares)
   for (const route of routes) {
     for (const method of route.methods) {
       const fn = route.routeModule[method] as (req: unknown, res: unknown) => unknown

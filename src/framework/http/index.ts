@@ -1,11 +1,12 @@
-export { createApp, DEFAULT_BODY_LIMIT, consoleLogger } from "./app"
+export { createHttpApp, DEFAULT_BODY_LIMIT, consoleLogger } from "./app"
 export type { CreateAppOptions, MedusaExpressApp } from "./app"
 export { errorHandler, notFoundHandler, toErrorResponse } from "./errors"
 export type { HttpLogger } from "./errors"
 export { mountFileRoutes } from "./file-routes"
 export type { FileRoute, RouteMethod } from "./file-routes"
 export { authenticateAdmin, extractSecretToken } from "./auth/admin-authentication"
-export { requirePublishableKey, PUBLISHABLE_KEY_HEADER } from "./auth/publishable-key"
+export { defineMiddlewares } from "./middlewares"
+export type { MiddlewareRoute, MiddlewaresConfig } from "./middlewares"
 export { validateBody, validateQuery } from "./validation"
 export type {
   AuthContext,

@@ -9,6 +9,15 @@ function fieldName(path: PropertyKey[]): string {
   return path.map((part, i) => (i === 0 ? String(part) : `[${String(part)}]`)).join("")
 }
 
+/** How zod names a received value's type: "string", "number", "NaN", "array", "null", "undefined" … */
+function receivedType(input: unknown): string {
+  if (input === null) return "null"
+  if (Array.isArray(input)) return "array"
+  if (typeof input === "number" && Number.isNaN(input)) return "NaN"
+  if (input instanceof Date) return "date"
+  return typeof input
+}
+
 function describeIssue(issue: Issue): string {
   const field = fieldName(issue.path)
   if (issue.code === "unrecognized_keys") {
@@ -16,7 +25,8 @@ function describeIssue(issue: Issue): string {
     return `Unrecognized fields${where}: ${issue.keys.map((k) => `'${k}'`).join(", ")}`
   }
   if (issue.code === "invalid_type") {
-    const received = /received (\w+)/.exec(issue.message)?.[1]
+    // Parsed with reportInput, so the issue carries what was received (zod's structured data, not its wording).
+    const received = receivedType((issue as { input?: unknown }).input)
     if (issue.expected === "int" || received === "NaN") {
       const what = issue.expected === "int" ? "a whole number" : "a number"
       return field ? `Expected ${what} for field '${field}'` : `Expected ${what}`
@@ -24,7 +34,7 @@ function describeIssue(issue: Issue): string {
     if (received === "undefined") {
       return field ? `Field '${field}' is required` : `Expected a ${issue.expected}`
     }
-    const got = received ? `, got: '${received}'` : ""
+    const got = `, got: '${received}'`
     return field ? `Expected type: '${issue.expected}' for field '${field}'${got}` : `Expected a ${issue.expected}${got}`
   }
   return field ? `Invalid value for field '${field}': ${issue.message}` : issue.message
@@ -37,7 +47,7 @@ export function toValidationError(error: z.ZodError): MedusaError {
 }
 
 export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const result = schema.safeParse(input)
+  const result = schema.safeParse(input, { reportInput: true })
   if (!result.success) throw toValidationError(result.error)
   return result.data
 }

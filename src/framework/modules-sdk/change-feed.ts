@@ -1,32 +1,45 @@
 import type { EntityManager } from "@mikro-orm/postgresql"
 import { Client, type Notification } from "pg"
 import { performance } from "node:perf_hooks"
+import { onTransactionEnd } from "./transactions"
 
 /**
- * Tells every process on the database that API keys changed, through PostgreSQL LISTEN/NOTIFY.
+ * The change feed: tells every process on the database that rows of an entity changed, through
+ * PostgreSQL LISTEN/NOTIFY. Modules publish their entity changes here; caches subscribe to the
+ * entities they depend on. A framework service, so no module reaches into another for it.
  *
- * Publishing runs `pg_notify` on the caller's entity manager, i.e. inside the transaction that
- * changes the keys: PostgreSQL delivers it only if, and only once, that transaction commits.
- * Messages carry key ids (changes) or 64-bit lookup-digest prefixes (creations), never tokens.
+ * Publishing runs `pg_notify` on the writer's entity manager, i.e. inside the transaction that
+ * changes the rows: PostgreSQL delivers it only if, and only once, that transaction commits. This
+ * process's own subscribers hear it at once and again when the transaction has ended (a reader
+ * that saw the old row in between is then forgotten too). Messages carry ids (or digest prefixes),
+ * never secrets. The channel of an entity is `<table>_changes` and a message is
+ * `{ "k": [ids] }` (changed) or `{ "n": [prefixes] }` (created): the format earlier releases
+ * read, so servers of two releases sharing a database during an upgrade still hear each other.
  *
- * Listening uses one dedicated `pg` Client per module instance (not a pool connection: LISTEN is
- * per session). A heartbeat query proves the session is alive and caught up — PostgreSQL sends a
- * listening session its pending notifications before answering its next query — so `alive(since)`
- * means "every change committed before `since` has been delivered". On any failure the session
- * is dropped, `lost()` is reported, and it reconnects with backoff.
+ * Listening uses one dedicated `pg` Client (not a pool connection: LISTEN is per session). A
+ * heartbeat query proves the session is alive and caught up — PostgreSQL sends a listening
+ * session its pending notifications before answering its next query — so `alive(since)` means
+ * "every change committed before `since` has been delivered". On any failure the session is
+ * dropped, `lost()` is reported, and it reconnects with backoff.
  */
 
-export const KEY_CHANGE_CHANNEL = "api_key_changes"
-export const KEY_CHANGE_APPLICATION_NAME = "api-key-change-feed"
+export const CHANGE_FEED_APPLICATION_NAME = "medusa-change-feed"
 /** NOTIFY payloads must stay under 8000 bytes. */
 const MAX_PAYLOAD_CHARS = 7_000
 const RECONNECT_MIN_MS = 100
 const RECONNECT_MAX_MS = 5_000
 const HEARTBEAT_DEADLINE_MIN_MS = 5_000
+const DEFAULT_HEARTBEAT_MS = 250
 
-export interface KeyChangeSubscriber {
-  keysChanged(ids: string[]): void
-  keysCreated(lookupPrefixes: string[]): void
+export interface ChangeMessage {
+  /** Ids of changed (updated, revoked, deleted, restored …) rows. */
+  k?: string[]
+  /** Prefixes of lookup digests of created rows, for caches that remember unknown lookups. */
+  n?: string[]
+}
+
+export interface ChangeSubscriber {
+  changed(message: ChangeMessage): void
   /** (Re)connected and listening: nothing received before can be trusted. */
   resumed(since: number): void
   /** Every change committed before `since` (performance.now() ms) has been delivered. */
@@ -34,61 +47,75 @@ export interface KeyChangeSubscriber {
   lost(): void
 }
 
-interface KeyChangeMessage {
-  /** Changed key ids. */
-  k?: string[]
-  /** Lookup-digest prefixes of created keys. */
-  n?: string[]
-}
-
-export interface KeyChangeFeedOptions {
+export interface ChangeFeedOptions {
   connectionString: string
-  /** How often the heartbeat runs; a session that misses several in a row is dropped. */
-  heartbeatMs: number
   applicationName?: string
 }
 
-export class KeyChangeFeed {
+export function changeChannel(tableName: string): string {
+  return `${tableName}_changes`
+}
+
+export class ChangeFeed {
   private client: Client | undefined
-  private subscriber: KeyChangeSubscriber | undefined
+  /** Subscribers by channel. */
+  private readonly subscribers = new Map<string, Set<ChangeSubscriber>>()
+  private heartbeatMs = DEFAULT_HEARTBEAT_MS
   private listening = false
   private closed = false
   private attempts = 0
   private heartbeatTimer: NodeJS.Timeout | undefined
   private reconnectTimer: NodeJS.Timeout | undefined
   private listeningWaiters: (() => void)[] = []
-  /** Sessions opened, including reconnects; read by tests and the benchmark. */
-  connections = 0
+  /** Sessions opened, including reconnects (see stats()). */
+  private connections = 0
 
-  constructor(private readonly options: KeyChangeFeedOptions) {}
+  constructor(private readonly options: ChangeFeedOptions) {}
 
-  // ---- publishing (inside the caller's transaction) -----------------------------------------
+  // ---- publishing (inside the writer's transaction) -----------------------------------------
 
-  async publishChanged(em: EntityManager, ids: string[]): Promise<void> {
-    await this.publish(em, "k", ids)
-  }
-
-  async publishCreated(em: EntityManager, lookupPrefixes: string[]): Promise<void> {
-    await this.publish(em, "n", lookupPrefixes)
-  }
-
-  private async publish(em: EntityManager, field: keyof KeyChangeMessage, items: string[]): Promise<void> {
-    for (const chunk of chunksWithin(items, MAX_PAYLOAD_CHARS)) {
-      await em
-        .getConnection()
-        .execute("select pg_notify(?, ?)", [KEY_CHANGE_CHANNEL, JSON.stringify({ [field]: chunk })], "all", em.getTransactionContext())
+  async publish(em: EntityManager, tableName: string, message: ChangeMessage): Promise<void> {
+    const channel = changeChannel(tableName)
+    const fields = (["k", "n"] as const).filter((field) => message[field]?.length)
+    if (!fields.length) return
+    this.deliverLocally(channel, message)
+    for (const field of fields) {
+      for (const chunk of chunksWithin(message[field]!, MAX_PAYLOAD_CHARS)) {
+        await em.getConnection().execute("select pg_notify(?, ?)", [channel, JSON.stringify({ [field]: chunk })], "all", em.getTransactionContext())
+      }
     }
+    // When the transaction is one this process cannot observe, its own notification (delivered
+    // after the commit) is what tells this process's subscribers the second time.
+    onTransactionEnd(em, () => this.deliverLocally(channel, message))
+  }
+
+  private deliverLocally(channel: string, message: ChangeMessage): void {
+    for (const subscriber of this.subscribers.get(channel) ?? []) subscriber.changed(message)
   }
 
   // ---- listening ----------------------------------------------------------------------------
 
-  start(subscriber: KeyChangeSubscriber): void {
-    this.subscriber = subscriber
-    void this.connect()
+  /**
+   * Hears changes of `tableName` from every process. `propagationMs` is the subscriber's bound on
+   * how late a change may be heard; the heartbeat runs a few times within it.
+   */
+  subscribe(tableName: string, subscriber: ChangeSubscriber, options: { propagationMs?: number } = {}): void {
+    const channel = changeChannel(tableName)
+    const set = this.subscribers.get(channel) ?? new Set()
+    set.add(subscriber)
+    this.subscribers.set(channel, set)
+    if (options.propagationMs) this.heartbeatMs = Math.min(this.heartbeatMs, Math.max(25, Math.floor(options.propagationMs / 4)))
+    // A new channel needs a session that listens to it: start over (subscribers resume from nothing).
+    if (this.client) this.drop(this.client)
+    else if (!this.reconnectTimer) void this.connect()
   }
 
   get isListening(): boolean {
     return this.listening
+  }
+
+  stats(): { listening: boolean; connections: number } {
+    return { listening: this.listening, connections: this.connections }
   }
 
   /** Resolves true once listening (now or later), false after `timeoutMs`. */
@@ -108,6 +135,10 @@ export class KeyChangeFeed {
     })
   }
 
+  private allSubscribers(): ChangeSubscriber[] {
+    return [...this.subscribers.values()].flatMap((set) => [...set])
+  }
+
   async close(): Promise<void> {
     this.closed = true
     clearTimeout(this.heartbeatTimer)
@@ -122,7 +153,7 @@ export class KeyChangeFeed {
     if (this.closed) return
     const client = new Client({
       connectionString: this.options.connectionString,
-      application_name: this.options.applicationName ?? KEY_CHANGE_APPLICATION_NAME,
+      application_name: this.options.applicationName ?? CHANGE_FEED_APPLICATION_NAME,
       keepAlive: true,
     })
     this.client = client
@@ -135,11 +166,11 @@ export class KeyChangeFeed {
     try {
       await client.connect()
       const since = performance.now()
-      await client.query(`LISTEN "${KEY_CHANGE_CHANNEL}"`)
+      for (const channel of this.subscribers.keys()) await client.query(`LISTEN "${channel}"`)
       if (this.client !== client) return
       this.listening = true
       this.attempts = 0
-      this.subscriber?.resumed(since)
+      for (const subscriber of this.allSubscribers()) subscriber.resumed(since)
       for (const wake of this.listeningWaiters.splice(0)) wake()
       this.scheduleHeartbeat(client)
     } catch {
@@ -148,19 +179,23 @@ export class KeyChangeFeed {
   }
 
   private receive(message: Notification): void {
-    if (message.channel !== KEY_CHANGE_CHANNEL || !message.payload) return
-    let parsed: KeyChangeMessage
+    const subscribers = this.subscribers.get(message.channel)
+    if (!subscribers || !message.payload) return
+    let parsed: ChangeMessage
     try {
-      parsed = JSON.parse(message.payload) as KeyChangeMessage
+      parsed = JSON.parse(message.payload) as ChangeMessage
     } catch {
       return
     }
-    if (Array.isArray(parsed.k)) this.subscriber?.keysChanged(parsed.k)
-    if (Array.isArray(parsed.n)) this.subscriber?.keysCreated(parsed.n)
+    const heard: ChangeMessage = {
+      ...(Array.isArray(parsed.k) ? { k: parsed.k.filter((id) => typeof id === "string") } : {}),
+      ...(Array.isArray(parsed.n) ? { n: parsed.n.filter((p) => typeof p === "string") } : {}),
+    }
+    for (const subscriber of subscribers) subscriber.changed(heard)
   }
 
   private scheduleHeartbeat(client: Client): void {
-    this.heartbeatTimer = setTimeout(() => void this.heartbeat(client), this.options.heartbeatMs)
+    this.heartbeatTimer = setTimeout(() => void this.heartbeat(client), this.heartbeatMs)
     // The feed must never keep a process alive on its own.
     this.heartbeatTimer.unref()
   }
@@ -172,13 +207,13 @@ export class KeyChangeFeed {
     // that TCP would notice only minutes later). Caching already stopped once answers were late
     // (the subscriber serves only within `alive(since)` + its bound); this only reconnects, so it
     // is lenient enough not to churn connections when the event loop is merely busy.
-    const deadline = setTimeout(() => this.drop(client), Math.max(this.options.heartbeatMs * 4, HEARTBEAT_DEADLINE_MIN_MS))
+    const deadline = setTimeout(() => this.drop(client), Math.max(this.heartbeatMs * 4, HEARTBEAT_DEADLINE_MIN_MS))
     deadline.unref()
     try {
       await client.query("select 1")
       clearTimeout(deadline)
       if (this.client !== client) return
-      this.subscriber?.alive(since)
+      for (const subscriber of this.allSubscribers()) subscriber.alive(since)
       this.scheduleHeartbeat(client)
     } catch {
       clearTimeout(deadline)
@@ -194,7 +229,7 @@ export class KeyChangeFeed {
     // Later errors of the dead session must not crash the process.
     client.on("error", () => undefined)
     client.end().catch(() => undefined)
-    this.subscriber?.lost()
+    for (const subscriber of this.allSubscribers()) subscriber.lost()
     if (this.closed) return
     const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.attempts++)
     this.reconnectTimer = setTimeout(() => void this.connect(), delay * (0.5 + Math.random() / 2))
@@ -219,27 +254,4 @@ function chunksWithin(items: string[], limit: number): string[][] {
   }
   if (current.length) chunks.push(current)
   return chunks
-}
-
-interface KnexTransactor {
-  parentTransaction?: KnexTransactor
-  executionPromise?: Promise<unknown>
-}
-
-/**
- * Runs `callback` once the outermost transaction of `em` has committed or rolled back (at once
- * when there is no transaction). It is chained on the promise the commit itself awaits, so it runs
- * before the code that committed resumes. Returns false when the transaction exposes no such
- * promise (a driver change); the caller then relies on its own notification instead.
- */
-export function afterTransactionEnds(em: EntityManager, callback: () => void): boolean {
-  let trx = em.getTransactionContext<KnexTransactor>()
-  if (!trx) {
-    callback()
-    return true
-  }
-  while (trx.parentTransaction) trx = trx.parentTransaction
-  if (!trx.executionPromise) return false
-  trx.executionPromise.then(callback, callback)
-  return true
 }

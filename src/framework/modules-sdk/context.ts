@@ -11,3 +11,8 @@ export interface Context {
   /** Set by the HTTP layer or workflows for tracing; not used for authorisation. */
   requestId?: string
 }
+
+/** Tells a trailing `sharedContext` apart from a data argument in overloaded methods. */
+export function isContext(value: unknown): value is Context {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && ("transactionManager" in value || "manager" in value)
+}

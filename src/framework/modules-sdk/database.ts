@@ -1,8 +1,7 @@
-import { MikroORM, type EntityManager, type Options } from "@mikro-orm/postgresql"
+import { MikroORM, type Options } from "@mikro-orm/postgresql"
 import { Migrator } from "@mikro-orm/migrations"
 import type { EntitySchema, MigrationObject } from "@mikro-orm/core"
 import { MedusaError } from "./medusa-error"
-import type { Context } from "./context"
 
 /** The `database` block of a module's options, as Medusa modules accept it. */
 export interface ModuleDatabaseOptions {
@@ -119,25 +118,4 @@ export async function revertModuleMigrations(config: ModuleOrmConfig, step = 1):
   } finally {
     await orm.close(true)
   }
-}
-
-/**
- * Runs `work` inside the caller's transaction when the context carries one, otherwise inside a
- * new transaction on a fresh fork of the entity manager (never the global one).
- */
-export async function withTransaction<T>(
-  orm: MikroORM,
-  sharedContext: Context | undefined,
-  work: (em: EntityManager) => Promise<T>
-): Promise<T> {
-  const outer = sharedContext?.transactionManager
-  if (outer) {
-    return work(outer)
-  }
-  return orm.em.fork().transactional((em) => work(em))
-}
-
-/** An entity manager for reads: the caller's transaction if any, else a fresh fork. */
-export function readManager(orm: MikroORM, sharedContext?: Context): EntityManager {
-  return sharedContext?.transactionManager ?? sharedContext?.manager ?? orm.em.fork()
 }

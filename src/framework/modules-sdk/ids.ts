@@ -26,7 +26,7 @@ export function ulid(now = Date.now()): string {
   return time + random
 }
 
-/** Medusa's id shape: `<prefix>_<ULID>`, e.g. `apk_01J…`. */
-export function generateEntityId(prefix: string): string {
-  return `${prefix}_${ulid()}`
+/** Medusa's id shape: `<prefix>_<ULID>`, e.g. `apk_01J…` (the bare ULID for a model without a prefix). */
+export function generateEntityId(prefix?: string): string {
+  return prefix ? `${prefix}_${ulid()}` : ulid()
 }

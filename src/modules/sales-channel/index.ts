@@ -1,39 +1,21 @@
 import { Modules } from "../../framework/modules-sdk/definitions"
-import { createModuleEntry } from "../../framework/modules-sdk/module-entry"
+import { Module } from "../../framework/modules-sdk/module"
+import { moduleEntry } from "../../framework/modules-sdk/module-entry"
+import { salesChannelMigrations } from "../../../migrations/sales-channel"
+import { CONNECTION_LOADER } from "../../framework/modules-sdk/load-module"
+import { optionsLoader } from "./loaders/options"
 import { SalesChannelModuleService } from "./services/sales-channel-module-service"
-import { connectionLoader, salesChannelOrmConfig } from "./loaders/connection"
-import { containerLoader } from "./loaders/container"
-import { normalizeSalesChannelModuleOptions } from "./loaders/options"
 import type { SalesChannelModuleOptions } from "./types"
 
-const entry = createModuleEntry<SalesChannelModuleService, SalesChannelModuleOptions, ReturnType<typeof normalizeSalesChannelModuleOptions>>(
-  Modules.SALES_CHANNEL,
-  {
-    service: SalesChannelModuleService,
-    loaders: [connectionLoader, containerLoader],
-    normalizeOptions: normalizeSalesChannelModuleOptions,
-    ormConfig: salesChannelOrmConfig,
-  }
-)
-
-const salesChannelModule = entry.definition
-const { initialize, runMigrations, revertMigration } = entry
+/** The Sales Channel Module, as medusa-config.js resolves it. */
+const salesChannelModule = Module(Modules.SALES_CHANNEL, {
+  service: SalesChannelModuleService,
+  loaders: [optionsLoader, CONNECTION_LOADER],
+  migrations: salesChannelMigrations,
+})
 
 export default salesChannelModule
-export { salesChannelModule, initialize, runMigrations, revertMigration }
-export { SalesChannelModuleService } from "./services/sales-channel-module-service"
-export { ApiKeySalesChannelLink, API_KEY_SALES_CHANNEL_LINK } from "./link"
-export { SalesChannel, SalesChannelSchema } from "./models/sales-channel"
-export { PublishableKeyLink, PublishableKeyLinkSchema } from "./models/publishable-key-link"
-export { SALES_CHANNEL_MIGRATIONS_TABLE } from "./loaders/connection"
-export type {
-  SalesChannelModuleOptions,
-  SalesChannelDTO,
-  CreateSalesChannelDTO,
-  UpdateSalesChannelDTO,
-  FilterableSalesChannelProps,
-  SalesChannelFindConfig,
-  PublishableKeySalesChannelLink,
-  FilterablePublishableKeyLinkProps,
-} from "./types"
-export type { ApiKeySalesChannelLinkDependencies } from "./link"
+export const { initialize, runMigrations, revertMigration } = moduleEntry<SalesChannelModuleService, SalesChannelModuleOptions>(salesChannelModule)
+export { salesChannelModule, SalesChannelModuleService }
+export { SalesChannel } from "./models/sales-channel"
+export type * from "./types"

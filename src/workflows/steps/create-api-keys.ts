@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "../../framework/workflows-sdk"
-import type { ApiKeyDTO, CreateApiKeyDTO } from "../../modules/api-key/types/api-key"
+import { isActiveApiKey, type ApiKeyDTO, type CreateApiKeyDTO } from "../../modules/api-key"
 import { apiKeyService } from "./services"
 
 export const createApiKeysStepId = "create-api-keys"
@@ -15,9 +15,8 @@ export const createApiKeysStep = createStep(
     if (!createdIds?.length) return
     const service = apiKeyService(container)
     // delete only takes revoked keys, so revoke what is still valid first.
-    const now = Date.now()
     const stillValid = (await service.listApiKeys({ id: createdIds }, { select: ["id", "revoked_at"] }))
-      .filter((key) => !key.revoked_at || key.revoked_at.getTime() > now)
+      .filter((key) => isActiveApiKey(key))
       .map((key) => key.id)
     if (stillValid.length) await service.revoke(stillValid)
     await service.deleteApiKeys(createdIds)

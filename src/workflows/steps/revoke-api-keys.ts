@@ -1,5 +1,5 @@
 import { createStep } from "../../framework/workflows-sdk"
-import type { FilterableApiKeyProps, RevokeApiKeyDTO } from "../../modules/api-key/types/api-key"
+import type { FilterableApiKeyProps, RevokeApiKeyDTO } from "../../modules/api-key"
 import { apiKeyService } from "./services"
 
 export const revokeApiKeysStepId = "revoke-api-keys"

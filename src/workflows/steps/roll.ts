@@ -1,8 +1,7 @@
 import { createStep } from "../../framework/workflows-sdk"
 import { MedusaError } from "../../framework/modules-sdk/medusa-error"
-import { ApiKeyType } from "../../modules/api-key/models/api-key"
-import type { ApiKeyDTO } from "../../modules/api-key/types/api-key"
-import { apiKeyService, salesChannelLink } from "./services"
+import { ApiKeyType, isActiveApiKey, type ApiKeyDTO } from "../../modules/api-key"
+import { apiKeyService, salesChannelIdsOf } from "./services"
 
 export const getApiKeyToRollStepId = "get-api-key-to-roll"
 
@@ -11,11 +10,10 @@ export const getApiKeyToRollStep = createStep(
   { name: getApiKeyToRollStepId, noCompensation: true },
   async (input: { id: string }, { container }): Promise<{ key: ApiKeyDTO; sales_channel_ids: string[] }> => {
     const key = await apiKeyService(container).retrieveApiKey(input.id)
-    if (key.revoked_at && key.revoked_at.getTime() <= Date.now()) {
+    if (!isActiveApiKey(key)) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cannot roll api key ${key.id}: it is already revoked. Create a new key instead.`)
     }
-    const link = salesChannelLink(container)
-    const channels = link && key.type === ApiKeyType.PUBLISHABLE ? ((await link.listSalesChannelIds([key.id]))[key.id] ?? []) : []
+    const channels = key.type === ApiKeyType.PUBLISHABLE ? (await salesChannelIdsOf(container, [key.id]))[key.id] : []
     return { key, sales_channel_ids: channels }
   }
 )

@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "../../framework/workflows-sdk"
-import type { FilterableApiKeyProps, UpdateApiKeyDTO } from "../../modules/api-key/types/api-key"
+import type { FilterableApiKeyProps, UpdateApiKeyDTO } from "../../modules/api-key"
 import { apiKeyService } from "./services"
 
 export const updateApiKeysStepId = "update-api-keys"

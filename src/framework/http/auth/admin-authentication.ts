@@ -1,10 +1,14 @@
 import type { RequestHandler } from "express"
 import { MedusaError } from "../../modules-sdk/medusa-error"
 import { Modules } from "../../modules-sdk/definitions"
-import type { IApiKeyModuleService } from "../../../modules/api-key/types/service"
 import { setAuthContext } from "../request-scope"
 
 const SECRET_PREFIX = "sk_"
+
+/** What this middleware needs of the API key module. */
+interface SecretKeyAuthenticator {
+  authenticate(token: string): Promise<{ id: string } | false>
+}
 
 /**
  * The secret token in an Authorization header, or null. Accepted, as Medusa accepts them:
@@ -43,7 +47,7 @@ function unauthorized(): MedusaError {
 export const authenticateAdmin: RequestHandler = async (req, _res, next) => {
   const token = extractSecretToken(req.get("authorization"))
   if (!token) throw unauthorized()
-  const apiKeyService: IApiKeyModuleService = req.scope.resolve(Modules.API_KEY)
+  const apiKeyService = req.scope.resolve<SecretKeyAuthenticator>(Modules.API_KEY)
   const key = await apiKeyService.authenticate(token)
   if (!key) throw unauthorized()
   setAuthContext(req, { actor_id: key.id, actor_type: "api-key", auth_identity_id: "" })

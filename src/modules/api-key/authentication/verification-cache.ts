@@ -1,5 +1,5 @@
 import { MedusaError } from "../../../framework/modules-sdk/medusa-error"
-import type { ApiKey } from "../models/api-key"
+import type { ApiKeyRow as ApiKey } from "../models/api-key"
 import type { AuthCacheOption } from "../types/options"
 
 export type AuthCacheSettings = Required<AuthCacheOption>

@@ -1,11 +1,11 @@
-import { MedusaError } from "../../../framework/modules-sdk/medusa-error"
-import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "../authentication/token"
+import { invalid } from "../../../framework/modules-sdk/errors"
+import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "../authentication/hasher"
 import { validateSecretKeyLimit } from "../services/secret-key-limit"
 import { validateAuthCacheOption, type AuthCacheSettings } from "../authentication/verification-cache"
 import { validateLastUsedAtOption, type LastUsedAtSettings } from "../authentication/last-used-tracker"
 import { validateScryptQueueOption, type ScryptQueueSettings } from "../authentication/scrypt-limiter"
 import type { ApiKeyModuleOptions } from "../types/options"
-import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "../../../framework/modules-sdk/service-helpers"
+import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "../../../framework/modules-sdk/options"
 
 const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
   database: DATABASE_OPTION_KEYS,
@@ -23,11 +23,10 @@ export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & {
   scryptQueue: ScryptQueueSettings
 }
 
-function invalid(message: string): MedusaError {
-  return new MedusaError(MedusaError.Types.INVALID_DATA, message)
-}
-
-/** Checks the module options once at load time, so a typo fails at start-up, not on first use. */
+/**
+ * Checks the module options once at load time and fills in every default, so a typo fails at
+ * start-up and the module behaves the same whichever host (this one or Medusa's) loads it.
+ */
 export function normalizeApiKeyModuleOptions(raw: unknown): NormalizedApiKeyModuleOptions {
   const options = (raw ?? {}) as ApiKeyModuleOptions
   if (typeof options !== "object") throw invalid("The api key module options must be an object")

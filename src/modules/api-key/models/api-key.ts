@@ -1,4 +1,4 @@
-import { EntitySchema } from "@mikro-orm/core"
+import { model, type InferEntity } from "../../../framework/modules-sdk/model"
 
 export const ApiKeyType = {
   PUBLISHABLE: "publishable",
@@ -7,62 +7,36 @@ export const ApiKeyType = {
 export type ApiKeyType = (typeof ApiKeyType)[keyof typeof ApiKeyType]
 
 /**
- * A row of `api_key`. Plain data: the rules live in the service, token handling in
- * services/token. `token_lookup` is this project's addition (null for publishable keys and for
- * secret keys Medusa created): a SHA-256 digest of a secret token, so authenticate finds its one
- * candidate row with an indexed equality lookup instead of hashing against every key.
+ * Medusa's `api_key` table: the only list of its columns. `token` is the token itself for a
+ * publishable key and the scrypt hash for a secret one, so it may only be matched exactly (the
+ * service lets it match publishable keys only) and never sorted on: no filter can probe a hash.
+ * `token_lookup` is this project's addition (null for publishable keys and for secret keys Medusa
+ * created): a SHA-256 digest of a secret token, so authenticate finds its one candidate row with
+ * an indexed equality lookup instead of hashing against every key. Neither it nor `salt` is ever
+ * readable.
  */
-export class ApiKey {
-  id!: string
-  token!: string
-  salt!: string
-  redacted!: string
-  title!: string
-  type!: ApiKeyType
-  token_lookup!: string | null
-  last_used_at!: Date | null
-  created_by!: string
-  revoked_by!: string | null
-  revoked_at!: Date | null
-  created_at!: Date
-  updated_at!: Date
-  deleted_at!: Date | null
-}
+export const ApiKey = model
+  .define("api_key", {
+    id: model.id({ prefix: "apk" }).primaryKey(),
+    token: model.text().filterable({ operators: ["$eq", "$in"], sortable: false }),
+    salt: model.text().hidden(),
+    redacted: model.text().searchable(),
+    title: model.text().searchable(),
+    type: model.enum([ApiKeyType.PUBLISHABLE, ApiKeyType.SECRET]),
+    token_lookup: model.text().nullable().hidden(),
+    last_used_at: model.dateTime().nullable(),
+    created_by: model.text(),
+    revoked_by: model.text().nullable(),
+    revoked_at: model.dateTime().nullable(),
+  })
+  .indexes([
+    { name: "IDX_api_key_token_unique", on: ["token"], unique: true },
+    { name: "IDX_api_key_type", on: ["type"] },
+    { name: "IDX_api_key_revoked_at", on: ["revoked_at"] },
+    { name: "IDX_api_key_deleted_at", on: ["deleted_at"], where: `"deleted_at" is null` },
+    { name: "IDX_api_key_token_lookup_unique", on: ["token_lookup"], unique: true, where: `"token_lookup" is not null` },
+    { name: "IDX_api_key_legacy_redacted", on: ["redacted"], where: `"token_lookup" is null and "type" = 'secret'` },
+  ])
 
-export const ApiKeySchema = new EntitySchema<ApiKey>({
-  class: ApiKey,
-  tableName: "api_key",
-  properties: {
-    id: { type: "text", columnType: "text", primary: true },
-    token: { type: "text", columnType: "text" },
-    salt: { type: "text", columnType: "text", hidden: true },
-    redacted: { type: "text", columnType: "text" },
-    title: { type: "text", columnType: "text" },
-    type: { type: "text", columnType: "text" },
-    token_lookup: { type: "text", columnType: "text", nullable: true, hidden: true },
-    last_used_at: { type: "datetime", columnType: "timestamptz", nullable: true },
-    created_by: { type: "text", columnType: "text" },
-    revoked_by: { type: "text", columnType: "text", nullable: true },
-    revoked_at: { type: "datetime", columnType: "timestamptz", nullable: true },
-    created_at: { type: "datetime", columnType: "timestamptz", defaultRaw: "now()" },
-    updated_at: { type: "datetime", columnType: "timestamptz", defaultRaw: "now()" },
-    deleted_at: { type: "datetime", columnType: "timestamptz", nullable: true },
-  },
-})
-
-/** Columns a read may return. `salt` and `token_lookup` are never selectable. */
-export const API_KEY_PUBLIC_FIELDS = [
-  "id",
-  "token",
-  "redacted",
-  "title",
-  "type",
-  "last_used_at",
-  "created_by",
-  "revoked_by",
-  "revoked_at",
-  "created_at",
-  "updated_at",
-  "deleted_at",
-] as const
-export type ApiKeyPublicField = (typeof API_KEY_PUBLIC_FIELDS)[number]
+/** A stored row, hash, salt and lookup digest included: only the module's own code sees it. */
+export type ApiKeyRow = InferEntity<typeof ApiKey>

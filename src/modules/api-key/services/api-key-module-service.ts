@@ -1,86 +1,121 @@
-import type { MikroORM, EntityManager } from "@mikro-orm/postgresql"
-import { databaseErrorTranslator, installMethodAliases, isContext, isPlainObject } from "../../../framework/modules-sdk/service-helpers"
-import { MedusaError } from "../../../framework/modules-sdk/medusa-error"
+import type { EntityManager } from "@mikro-orm/postgresql"
+import type { ChangeFeed } from "../../../framework/modules-sdk/change-feed"
 import type { Context } from "../../../framework/modules-sdk/context"
-import { readManager, withTransaction } from "../../../framework/modules-sdk/database"
-import { ApiKeyType, type ApiKey } from "../models/api-key"
-import type { ApiKeyRepository, NewApiKeyRow } from "../repositories/api-key-repository"
-import type {
-  ApiKeyDTO,
-  ApiKeyFindConfig,
-  CreateApiKeyDTO,
-  FilterableApiKeyProps,
-  RevokeApiKeyDTO,
-  UpdateApiKeyDTO,
-  UpsertApiKeyDTO,
-} from "../types/api-key"
-import type { ApiKeyModuleOptions } from "../types/options"
+import { databaseErrorTranslator, invalid, isPlainObject, notFound } from "../../../framework/modules-sdk/errors"
+import { MedusaError } from "../../../framework/modules-sdk/medusa-error"
+import { MedusaService, normalizeIds, requireNonEmptyString, type ServiceDependencies } from "../../../framework/modules-sdk/service"
+import { withTransaction } from "../../../framework/modules-sdk/transactions"
 import { generateEntityId } from "../../../framework/modules-sdk/ids"
-import { normalizeIds, notFound, requireNonEmptyString, validateCreateInput, validateRevokeInput, validateTitleUpdate } from "./input"
-import { toApiKeyDTO } from "./serialize"
+import type { TokenAuthenticator } from "../authentication/authenticator"
+import type { SecretHasher } from "../authentication/hasher"
+import { generateToken, redactToken, tokenLookupDigest } from "../authentication/token"
+import { unknownTokenPrefix } from "../authentication/verification-cache"
+import type { NormalizedApiKeyModuleOptions } from "../loaders/options"
+import { ApiKey, ApiKeyType, type ApiKeyRow } from "../models/api-key"
+import type { ApiKeyRepository } from "../repositories/api-key-repository"
+import type { ApiKeyDTO, CreateApiKeyDTO, FilterableApiKeyProps, RevokeApiKeyDTO } from "../types/api-key"
+import type { ApiKeyTypes, IApiKeyModuleService } from "../types/service"
+import { isActiveApiKey } from "../utils/active"
+import { validateCreateInput, validateRevokeInput, validateTitleUpdate } from "./input"
 import { SecretKeyLimit } from "./secret-key-limit"
-import { TokenAuthenticator } from "../authentication/authenticator"
-import {
-  generateToken,
-  hashSecretToken,
-  redactToken,
-  tokenLookupDigest,
-  type ScryptParams,
-} from "../authentication/token"
 
-interface InjectedDependencies {
-  orm: MikroORM
+interface InjectedDependencies extends ServiceDependencies {
+  changeFeed: ChangeFeed
+  apiKeyOptions: NormalizedApiKeyModuleOptions
   apiKeyRepository: ApiKeyRepository
-  moduleOptions: ApiKeyModuleOptions & { scrypt: ScryptParams }
+  apiKeyHasher: SecretHasher
+  apiKeyAuthenticator: TokenAuthenticator
 }
 
 type OneOrMany<T> = T | T[]
-
+type Row = Record<string, any>
 
 /**
- * Medusa's API Key Module service. Each behaviour has one implementation here; the two naming
- * eras (`create` / `createApiKeys`, …) are aliases installed at the bottom of this file.
+ * Medusa's API Key Module service. The generic methods (list, retrieve, update, delete … in both
+ * naming eras) are generated from the ApiKey model; this class adds only what is the module's own:
+ * creating keys (token generation and hashing), revoking, authenticating, and the rules the
+ * generic methods must respect here (secret tokens never shown, only the title is updatable, only
+ * revoked keys are deletable, the optional secret-key limit).
  */
-export class ApiKeyModuleService {
-  protected readonly orm_: MikroORM
-  protected readonly repository_: ApiKeyRepository
-  protected readonly options_: InjectedDependencies["moduleOptions"]
-  protected readonly secretKeyLimit_: SecretKeyLimit
+export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>({ ApiKey }) implements IApiKeyModuleService {
+  protected readonly keys_: ApiKeyRepository
+  protected readonly hasher_: SecretHasher
   protected readonly authenticator_: TokenAuthenticator
+  protected readonly secretKeyLimit_: SecretKeyLimit
+  protected readonly feed_: ChangeFeed
 
-  constructor({ orm, apiKeyRepository, moduleOptions }: InjectedDependencies) {
-    this.orm_ = orm
-    this.repository_ = apiKeyRepository
-    this.options_ = moduleOptions
-    this.secretKeyLimit_ = new SecretKeyLimit(apiKeyRepository, moduleOptions.secretKeyLimit)
-    this.authenticator_ = new TokenAuthenticator(orm, apiKeyRepository, moduleOptions.scrypt, moduleOptions)
+  constructor(deps: InjectedDependencies) {
+    super(deps)
+    this.keys_ = deps.apiKeyRepository
+    this.hasher_ = deps.apiKeyHasher
+    this.authenticator_ = deps.apiKeyAuthenticator
+    this.feed_ = deps.changeFeed
+    this.secretKeyLimit_ = new SecretKeyLimit(deps.apiKeyRepository, deps.apiKeyOptions.secretKeyLimit)
+  }
+
+  // ---- how the generated methods treat api keys --------------------------------------------
+
+  /** `token` holds a secret key's hash: a token filter may only ever match publishable keys. */
+  protected filterRules_() {
+    return { token: (condition: unknown) => ({ token: condition, type: ApiKeyType.PUBLISHABLE }) }
+  }
+
+  /** `type` decides whether `token` may be shown, so it is read whenever `token` is. */
+  protected readFields_(_name: string, fields: string[] | undefined): string[] | undefined {
+    return fields?.includes("token") && !fields.includes("type") ? [...fields, "type"] : fields
+  }
+
+  /** Never the stored hash: a secret key's `token` reads as "". */
+  protected serialize_(name: string, row: Row, select?: readonly string[]): Row {
+    const dto = super.serialize_(name, row, select)
+    if ("token" in dto && row.type === ApiKeyType.SECRET) dto.token = ""
+    return dto
+  }
+
+  protected parseCreate_(_name: string, data: unknown, where: string): Row {
+    return validateCreateInput(data, where)
+  }
+
+  protected parseUpdate_(_name: string, data: unknown, where: string): Row {
+    return validateTitleUpdate(data, where)
+  }
+
+  protected duplicateMessage_(): string {
+    return "An api key with the same id or token already exists"
+  }
+
+  /** Only revoked keys can be deleted, as in Medusa. */
+  protected async beforeDelete_(_name: string, em: EntityManager, ids: string[]): Promise<void> {
+    const active = await this.keys_.findActiveIds(em, ids, new Date())
+    if (active.length) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cannot delete api keys that are not revoked - ${active.join(", ")}`)
+    }
+  }
+
+  /** Restoring an active secret key counts against the optional limit like creating one. */
+  protected async beforeRestore_(_name: string, em: EntityManager, ids: string[]): Promise<void> {
+    const now = new Date()
+    const deleted = (await this.keys_.findByIds(em, ids, { withDeleted: true, lock: "update" })).filter((k) => k.deleted_at)
+    const reactivated = deleted.filter((k) => k.type === ApiKeyType.SECRET && isActiveApiKey(k, now))
+    await this.secretKeyLimit_.assertRoomFor(em, reactivated as CreateApiKeyDTO[], now)
   }
 
   // ---- create ------------------------------------------------------------------------------
 
-  async createApiKeys(data: CreateApiKeyDTO, sharedContext?: Context): Promise<ApiKeyDTO>
-  async createApiKeys(data: CreateApiKeyDTO[], sharedContext?: Context): Promise<ApiKeyDTO[]>
-  async createApiKeys(data: OneOrMany<CreateApiKeyDTO>, sharedContext?: Context): Promise<OneOrMany<ApiKeyDTO>> {
-    const many = Array.isArray(data)
-    const inputs = (many ? data : [data]).map((item, i) => validateCreateInput(item, i, many))
-    const created = await this.create_(inputs, sharedContext)
-    return many ? created : created[0]
-  }
-
-  protected async create_(inputs: CreateApiKeyDTO[], sharedContext?: Context): Promise<ApiKeyDTO[]> {
-    if (!inputs.length) return []
+  protected async create_(_name: string, inputs: Row[], sharedContext?: Context): Promise<Row[]> {
+    const keys = inputs as CreateApiKeyDTO[]
+    if (!keys.length) return []
     // Reject over-limit calls before paying for scrypt.
-    this.secretKeyLimit_.assertBatchWithinLimit(inputs)
-
+    this.secretKeyLimit_.assertBatchWithinLimit(keys)
     const rawTokens = new Map<string, string>()
-    const rows: NewApiKeyRow[] = []
+    const rows: Partial<ApiKeyRow>[] = []
     // Hashing happens outside the transaction: no row lock or advisory lock is held for ~40 ms.
-    for (const input of inputs) {
+    for (const input of keys) {
       const type = input.type as ApiKeyType
       const token = generateToken(type)
-      const id = generateEntityId("apk")
+      const id = generateEntityId(ApiKey.fields.idPrefix)
       rawTokens.set(id, token)
-      const hashed = type === ApiKeyType.SECRET ? await hashSecretToken(token, this.options_.scrypt) : null
+      const hashed = type === ApiKeyType.SECRET ? await this.hasher_.hash(token) : null
       rows.push({
         id,
         token: hashed ? hashed.hash : token,
@@ -92,145 +127,24 @@ export class ApiKeyModuleService {
         created_by: input.created_by,
       })
     }
-
     const stored = await withTransaction(this.orm_, sharedContext, async (em) => {
-      await this.secretKeyLimit_.assertRoomFor(em, inputs, new Date())
-      await this.repository_.insert(em, rows)
-      await this.authenticator_.onKeysCreated(em, rows.flatMap((r) => (r.token_lookup ? [r.token_lookup] : [])))
-      return this.repository_.findByIds(em, rows.map((r) => r.id))
+      await this.secretKeyLimit_.assertRoomFor(em, keys, new Date())
+      await this.keys_.insert(em, rows)
+      // A token remembered as unknown by any process must authenticate as soon as its key exists.
+      const created = rows.flatMap((r) => (r.token_lookup ? [unknownTokenPrefix(r.token_lookup)] : []))
+      await this.feed_.publish(em, ApiKey.tableName, { n: created })
+      return this.keys_.findByIds(em, rows.map((r) => r.id!))
     }).catch(translateDatabaseError)
-
     const byId = new Map(stored.map((row) => [row.id, row]))
-    return rows.map((r) => toApiKeyDTO(byId.get(r.id)!, { rawToken: rawTokens.get(r.id) }))
-  }
-
-  // ---- reads -------------------------------------------------------------------------------
-
-  async retrieveApiKey(id: string, config?: ApiKeyFindConfig, sharedContext?: Context): Promise<ApiKeyDTO> {
-    requireNonEmptyString(id, '"id"')
-    const [key] = await this.list_({ id }, { ...config, skip: undefined, take: 1 }, sharedContext)
-    if (!key) throw notFound([id])
-    return key
-  }
-
-  async listApiKeys(filters?: FilterableApiKeyProps, config?: ApiKeyFindConfig, sharedContext?: Context): Promise<ApiKeyDTO[]> {
-    return this.list_(filters, config, sharedContext)
-  }
-
-  async listAndCountApiKeys(
-    filters?: FilterableApiKeyProps,
-    config?: ApiKeyFindConfig,
-    sharedContext?: Context
-  ): Promise<[ApiKeyDTO[], number]> {
-    const em = readManager(this.orm_, sharedContext)
-    const [rows, count] = await this.repository_.findAndCount(em, filters, config).catch(translateDatabaseError)
-    return [rows.map((row) => toApiKeyDTO(row, { select: config?.select })), count]
-  }
-
-  protected async list_(filters?: FilterableApiKeyProps, config?: ApiKeyFindConfig, sharedContext?: Context): Promise<ApiKeyDTO[]> {
-    const em = readManager(this.orm_, sharedContext)
-    const rows = await this.repository_.find(em, filters, config).catch(translateDatabaseError)
-    return rows.map((row) => toApiKeyDTO(row, { select: config?.select }))
-  }
-
-  // ---- update ------------------------------------------------------------------------------
-
-  async updateApiKeys(id: string, data: UpdateApiKeyDTO, sharedContext?: Context): Promise<ApiKeyDTO>
-  async updateApiKeys(selector: FilterableApiKeyProps, data: UpdateApiKeyDTO, sharedContext?: Context): Promise<ApiKeyDTO[]>
-  async updateApiKeys(data: UpdateApiKeyDTO & { id: string }, sharedContext?: Context): Promise<ApiKeyDTO>
-  async updateApiKeys(data: (UpdateApiKeyDTO & { id: string })[], sharedContext?: Context): Promise<ApiKeyDTO[]>
-  async updateApiKeys(
-    idOrSelectorOrData: string | FilterableApiKeyProps | OneOrMany<UpdateApiKeyDTO & { id: string }>,
-    dataOrContext?: UpdateApiKeyDTO | Context,
-    sharedContext?: Context
-  ): Promise<OneOrMany<ApiKeyDTO>> {
-    // (id, data) and (selector, data) carry one update for many keys; ({ id, title }) and
-    // ([{ id, title }]) carry one update per key. Which form it is decides the return shape.
-    if (typeof idOrSelectorOrData === "string") {
-      const title = validateTitleUpdate(dataOrContext)
-      const [updated] = await this.update_([{ id: idOrSelectorOrData, title }], sharedContext)
-      return updated
-    }
-    if (Array.isArray(idOrSelectorOrData)) {
-      const updates = idOrSelectorOrData.map((item, i) => this.parseKeyedUpdate(item, ` (update at index ${i})`))
-      return this.update_(updates, dataOrContext as Context | undefined)
-    }
-    if (!isPlainObject(idOrSelectorOrData)) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, "update expects an id, a selector, or { id, title }")
-    }
-    if (dataOrContext !== undefined && !isContext(dataOrContext)) {
-      const title = validateTitleUpdate(dataOrContext)
-      return this.updateBySelector_(idOrSelectorOrData as FilterableApiKeyProps, title, sharedContext)
-    }
-    const [updated] = await this.update_([this.parseKeyedUpdate(idOrSelectorOrData, "")], dataOrContext as Context | undefined)
-    return updated
-  }
-
-  private parseKeyedUpdate(item: unknown, where: string): { id: string; title?: string } {
-    const id = requireNonEmptyString((item as { id?: unknown })?.id, "id", where)
-    return { id, title: validateTitleUpdate(item, where) }
-  }
-
-  protected async update_(updates: { id: string; title?: string }[], sharedContext?: Context): Promise<ApiKeyDTO[]> {
-    if (!updates.length) return []
-    const ids = updates.map((u) => u.id)
-    const rows = await withTransaction(this.orm_, sharedContext, async (em) => {
-      const existing = await this.repository_.findByIds(em, ids, { forUpdate: true })
-      const found = new Set(existing.map((k) => k.id))
-      const missing = [...new Set(ids.filter((id) => !found.has(id)))]
-      if (missing.length) throw notFound(missing)
-      const now = new Date()
-      for (const { id, title } of updates) {
-        if (title !== undefined) await this.repository_.updateTitle(em, id, title, now)
-      }
-      // A cached key carries its title: drop it so authenticate shows the new one.
-      await this.authenticator_.onKeysChanged(em, [...found])
-      return this.repository_.findByIds(em, ids)
-    }).catch(translateDatabaseError)
-    const byId = new Map(rows.map((row) => [row.id, row]))
-    return ids.map((id) => toApiKeyDTO(byId.get(id)!))
-  }
-
-  protected async updateBySelector_(selector: FilterableApiKeyProps, title: string | undefined, sharedContext?: Context): Promise<ApiKeyDTO[]> {
-    return withTransaction(this.orm_, sharedContext, async (em) => {
-      const keys = await this.repository_.find(em, selector, { select: ["id"] })
-      return this.update_(keys.map((k) => ({ id: k.id, title })), { transactionManager: em })
-    })
-  }
-
-  // ---- upsert ------------------------------------------------------------------------------
-
-  async upsertApiKeys(data: UpsertApiKeyDTO, sharedContext?: Context): Promise<ApiKeyDTO>
-  async upsertApiKeys(data: UpsertApiKeyDTO[], sharedContext?: Context): Promise<ApiKeyDTO[]>
-  async upsertApiKeys(data: OneOrMany<UpsertApiKeyDTO>, sharedContext?: Context): Promise<OneOrMany<ApiKeyDTO>> {
-    const many = Array.isArray(data)
-    const items = many ? data : [data]
-    // Validate everything before writing anything, so a bad item leaves no partial upsert.
-    const plan = items.map((item, i) => {
-      const where = many ? ` (item at index ${i})` : ""
-      if (isPlainObject(item) && item.id !== undefined) {
-        return { update: { id: requireNonEmptyString(item.id, "id", where), title: validateTitleUpdate(item, where) } }
-      }
-      return { create: validateCreateInput(item, i, many) }
-    })
-    const results = await withTransaction(this.orm_, sharedContext, async (em) => {
-      const context = { transactionManager: em }
-      const updated = await this.update_(plan.flatMap((p) => (p.update ? [p.update] : [])), context)
-      const created = await this.create_(plan.flatMap((p) => (p.create ? [p.create] : [])), context)
-      return plan.map((p) => (p.update ? updated.shift()! : created.shift()!))
-    })
-    return many ? results : results[0]
+    // The create response is the only place a secret key's raw token ever appears.
+    return rows.map((r) => ({ ...this.serialize_("ApiKey", byId.get(r.id!)!), token: rawTokens.get(r.id!) }))
   }
 
   // ---- revoke ------------------------------------------------------------------------------
 
   async revoke(id: string, data?: RevokeApiKeyDTO, sharedContext?: Context): Promise<ApiKeyDTO>
   async revoke(selector: string[] | FilterableApiKeyProps, data?: RevokeApiKeyDTO, sharedContext?: Context): Promise<ApiKeyDTO[]>
-  async revoke(
-    idOrSelector: string | string[] | FilterableApiKeyProps,
-    data?: RevokeApiKeyDTO,
-    sharedContext?: Context
-  ): Promise<OneOrMany<ApiKeyDTO>> {
+  async revoke(idOrSelector: string | string[] | FilterableApiKeyProps, data?: RevokeApiKeyDTO, sharedContext?: Context): Promise<OneOrMany<ApiKeyDTO>> {
     const { revokedBy, revokeInSeconds } = validateRevokeInput(data)
     if (typeof idOrSelector === "string") {
       requireNonEmptyString(idOrSelector, "id")
@@ -238,11 +152,9 @@ export class ApiKeyModuleService {
       return revoked
     }
     if (Array.isArray(idOrSelector)) {
-      return this.revoke_({ ids: normalizeIds(idOrSelector, "revoke") }, revokedBy, revokeInSeconds, sharedContext)
+      return this.revoke_({ ids: normalizeIds(ApiKey, idOrSelector, "revoke") }, revokedBy, revokeInSeconds, sharedContext)
     }
-    if (!isPlainObject(idOrSelector)) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, "revoke expects an api key id, an array of ids, or a selector")
-    }
+    if (!isPlainObject(idOrSelector)) throw invalid("revoke expects an api key id, an array of ids, or a selector")
     return this.revoke_({ selector: idOrSelector }, revokedBy, revokeInSeconds, sharedContext)
   }
 
@@ -252,129 +164,60 @@ export class ApiKeyModuleService {
     revokeInSeconds: number,
     sharedContext?: Context
   ): Promise<ApiKeyDTO[]> {
-    const rows = await withTransaction(this.orm_, sharedContext, async (em) => {
+    return withTransaction(this.orm_, sharedContext, async (em) => {
       const keys = await this.findForRevoke(em, target)
       const now = new Date()
       // A secret key whose revocation has taken effect cannot be revoked again; one revoked only
       // in the future can (e.g. to bring the cut-off forward after a roll).
-      const alreadyRevoked = keys.filter(
-        (k) => k.type === ApiKeyType.SECRET && k.revoked_at !== null && k.revoked_at.getTime() <= now.getTime()
-      )
+      const alreadyRevoked = keys.filter((k) => k.type === ApiKeyType.SECRET && !isActiveApiKey(k, now))
       if (alreadyRevoked.length) {
-        throw new MedusaError(
-          MedusaError.Types.INVALID_DATA,
-          `There are ${alreadyRevoked.length} secret keys that are already revoked.`
-        )
+        throw new MedusaError(MedusaError.Types.INVALID_DATA, `There are ${alreadyRevoked.length} secret keys that are already revoked.`)
       }
       const ids = keys.map((k) => k.id)
-      const revokedAt = new Date(now.getTime() + revokeInSeconds * 1000)
-      await this.repository_.revoke(em, ids, revokedAt, revokedBy, now)
-      await this.authenticator_.onKeysChanged(em, ids)
-      return this.repository_.findByIds(em, ids)
+      await this.keys_.revoke(em, ids, new Date(now.getTime() + revokeInSeconds * 1000), revokedBy, now)
+      await this.publishChanges_("ApiKey", em, ids)
+      return (await this.keys_.findByIds(em, ids)).map((row) => this.serialize_("ApiKey", row) as ApiKeyDTO)
     }).catch(translateDatabaseError)
-    return rows.map((row) => toApiKeyDTO(row))
   }
 
-  private async findForRevoke(em: EntityManager, target: { ids: string[] } | { selector: FilterableApiKeyProps }): Promise<ApiKey[]> {
-    // Rows are locked so two concurrent revokes serialise: the second one sees the first's
-    // revoked_at and cannot silently push an immediate revocation into the future.
+  /** Rows are locked so two concurrent revokes serialise: the second sees the first's revoked_at. */
+  private async findForRevoke(em: EntityManager, target: { ids: string[] } | { selector: FilterableApiKeyProps }): Promise<ApiKeyRow[]> {
     if ("selector" in target) {
-      const matched = await this.repository_.find(em, target.selector, { select: ["id"] })
-      return this.repository_.findByIds(em, matched.map((k) => k.id), { forUpdate: true })
+      const matched = await this.listApiKeys(target.selector, { select: ["id"] }, { transactionManager: em })
+      return this.keys_.findByIds(em, matched.map((k) => k.id), { lock: "update" })
     }
-    const keys = await this.repository_.findByIds(em, target.ids, { forUpdate: true })
+    const keys = await this.keys_.findByIds(em, target.ids, { lock: "update" })
     const found = new Set(keys.map((k) => k.id))
     const missing = target.ids.filter((id) => !found.has(id))
-    if (missing.length) throw notFound(missing)
+    if (missing.length) throw notFound(ApiKey.name, missing)
     return keys
-  }
-
-  // ---- delete, soft delete, restore --------------------------------------------------------
-
-  async deleteApiKeys(ids: string | string[], sharedContext?: Context): Promise<void> {
-    const list = normalizeIds(ids, "delete")
-    await withTransaction(this.orm_, sharedContext, async (em) => {
-      const unrevoked = await this.repository_.findUnrevokedIds(em, list, new Date())
-      if (unrevoked.length) {
-        throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cannot delete api keys that are not revoked - ${unrevoked.join(", ")}`)
-      }
-      await this.repository_.deleteByIds(em, list)
-      await this.authenticator_.onKeysChanged(em, list)
-    }).catch(translateDatabaseError)
-  }
-
-  async softDeleteApiKeys(ids: string | string[], sharedContext?: Context): Promise<void> {
-    const list = normalizeIds(ids, "softDelete")
-    await withTransaction(this.orm_, sharedContext, async (em) => {
-      const deleted = await this.repository_.softDeleteByIds(em, list, new Date())
-      await this.authenticator_.onKeysChanged(em, deleted)
-    }).catch(translateDatabaseError)
-  }
-
-  async restoreApiKeys(ids: string | string[], sharedContext?: Context): Promise<void> {
-    const list = normalizeIds(ids, "restore")
-    await withTransaction(this.orm_, sharedContext, async (em) => {
-      const now = new Date()
-      // Restoring an active secret key counts against the optional limit like creating one.
-      const deleted = (await this.repository_.findByIds(em, list, { withDeleted: true, forUpdate: true })).filter((k) => k.deleted_at)
-      const reactivated = deleted.filter((k) => k.type === ApiKeyType.SECRET && (!k.revoked_at || k.revoked_at > now))
-      await this.secretKeyLimit_.assertRoomFor(em, reactivated, now)
-      const restored = await this.repository_.restoreByIds(em, list, now)
-      await this.authenticator_.onKeysChanged(em, restored)
-    }).catch(translateDatabaseError)
   }
 
   // ---- authenticate ------------------------------------------------------------------------
 
   /**
    * The key for a valid, unrevoked secret token, else `false`. Never throws for bad input and
-   * never accepts publishable keys. See services/authenticate for the constant-work path.
+   * never accepts publishable keys. See authentication/authenticator for the constant-work path.
    */
   async authenticate(token: unknown, sharedContext?: Context): Promise<ApiKeyDTO | false> {
     // Database failures are translated like everywhere else: a raw driver error would carry the
     // query with its values (the lookup digest) into logs.
     const key = await this.authenticator_.authenticate(token, sharedContext).catch(translateDatabaseError)
-    return key ? toApiKeyDTO(key) : false
+    return key ? (this.serialize_("ApiKey", key) as ApiKeyDTO) : false
   }
 
-  /** Counters of the verification cache, the change feed and the scrypt queue (for metrics). */
   authenticationStats() {
     return this.authenticator_.stats()
   }
 
-  /** Releases the module's connections; called by the host on shutdown. */
+  flushLastUsed(): Promise<void> {
+    return this.authenticator_.flushLastUsed()
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.authenticator_.close()
-    await this.orm_.close(true)
+    await super.onApplicationShutdown()
   }
 }
 
-
 const translateDatabaseError = databaseErrorTranslator("An api key with the same id or token already exists")
-
-/** Both naming eras are doors onto the same implementation. */
-const ALIASES = {
-  create: "createApiKeys",
-  list: "listApiKeys",
-  listAndCount: "listAndCountApiKeys",
-  retrieve: "retrieveApiKey",
-  update: "updateApiKeys",
-  upsert: "upsertApiKeys",
-  delete: "deleteApiKeys",
-  softDelete: "softDeleteApiKeys",
-  restore: "restoreApiKeys",
-} as const
-
-installMethodAliases(ApiKeyModuleService, ALIASES)
-
-export interface ApiKeyModuleService {
-  create: ApiKeyModuleService["createApiKeys"]
-  list: ApiKeyModuleService["listApiKeys"]
-  listAndCount: ApiKeyModuleService["listAndCountApiKeys"]
-  retrieve: ApiKeyModuleService["retrieveApiKey"]
-  update: ApiKeyModuleService["updateApiKeys"]
-  upsert: ApiKeyModuleService["upsertApiKeys"]
-  delete: ApiKeyModuleService["deleteApiKeys"]
-  softDelete: ApiKeyModuleService["softDeleteApiKeys"]
-  restore: ApiKeyModuleService["restoreApiKeys"]
-}

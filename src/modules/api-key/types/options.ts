@@ -1,5 +1,5 @@
 import type { ModuleDatabaseOptions } from "../../../framework/modules-sdk/database"
-import type { ScryptParams } from "../authentication/token"
+import type { ScryptParams } from "../authentication/hasher"
 
 export interface SecretKeyLimitOption {
   /** How many active secret keys may exist in one scope (Medusa's old rule is 1). */

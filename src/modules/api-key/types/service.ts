@@ -1,19 +1,32 @@
-import type { ApiKeyModuleService } from "../services/api-key-module-service"
+import type { Context } from "../../../framework/modules-sdk/context"
+import type { GeneratedMethods, ShortMethods } from "../../../framework/modules-sdk/service"
+import type { AuthenticationStats } from "../authentication/authenticator"
+import type { ApiKeyDTO, CreateApiKeyDTO, FilterableApiKeyProps, RevokeApiKeyDTO, UpdateApiKeyDTO } from "./api-key"
 
-/** The public contract of the module's service, in both method namings. */
-export type IApiKeyModuleService = Pick<
-  ApiKeyModuleService,
-  | "createApiKeys" | "create"
-  | "listApiKeys" | "list"
-  | "listAndCountApiKeys" | "listAndCount"
-  | "retrieveApiKey" | "retrieve"
-  | "updateApiKeys" | "update"
-  | "upsertApiKeys" | "upsert"
-  | "deleteApiKeys" | "delete"
-  | "softDeleteApiKeys" | "softDelete"
-  | "restoreApiKeys" | "restore"
-  | "revoke"
-  | "authenticate"
-  | "onApplicationShutdown"
->
+/** The DTO types the generated methods of the api key service take and return. */
+export interface ApiKeyTypes {
+  dto: ApiKeyDTO
+  create: CreateApiKeyDTO
+  update: UpdateApiKeyDTO
+  filters: FilterableApiKeyProps
+}
+
+/**
+ * The public contract of the API Key Module's service. The generic methods come in both of
+ * Medusa's naming eras (`create` / `createApiKeys`, `list` / `listApiKeys` …); `revoke` and
+ * `authenticate` are the module's own.
+ */
+export interface IApiKeyModuleService extends ShortMethods<ApiKeyTypes>, GeneratedMethods<"ApiKey", ApiKeyTypes> {
+  /** Revokes now, or `revoke_in` seconds from now. A secret key already revoked cannot be revoked again. */
+  revoke(id: string, data?: RevokeApiKeyDTO, sharedContext?: Context): Promise<ApiKeyDTO>
+  revoke(selector: string[] | FilterableApiKeyProps, data?: RevokeApiKeyDTO, sharedContext?: Context): Promise<ApiKeyDTO[]>
+  /** The key for a valid, unrevoked secret token, else `false`; never throws for bad input. */
+  authenticate(token: unknown, sharedContext?: Context): Promise<ApiKeyDTO | false>
+  /** Counters of the verification cache, the change feed and scrypt (for metrics and tests). */
+  authenticationStats(): AuthenticationStats
+  /** Writes pending `last_used_at` updates now (shutdown does too). */
+  flushLastUsed(): Promise<void>
+  onApplicationShutdown(): Promise<void>
+}
+
 export type { ApiKeyModuleOptions, SecretKeyLimitOption } from "./options"

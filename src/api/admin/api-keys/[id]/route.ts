@@ -1,0 +1,27 @@
+import type { AuthenticatedMedusaRequest, MedusaResponse } from "../../../../framework/http"
+import { deleteApiKeysWorkflow, updateApiKeysWorkflow } from "../../../../workflows"
+import { apiKeyService, pathParam } from "../../../utils"
+import { refetchApiKey } from "../helpers"
+import type { AdminGetApiKeyParamsType, AdminUpdateApiKeyType } from "../validators"
+
+type Req<Body = unknown> = AuthenticatedMedusaRequest<Body, AdminGetApiKeyParamsType>
+
+export async function GET(req: Req, res: MedusaResponse): Promise<void> {
+  res.json({ api_key: await refetchApiKey(req.scope, pathParam(req, "id"), req.validatedQuery.fields) })
+}
+
+/** Renames a key (only the title can change, as in Medusa). */
+export async function POST(req: Req<AdminUpdateApiKeyType>, res: MedusaResponse): Promise<void> {
+  const id = pathParam(req, "id")
+  // A selector that matches nothing updates nothing; a missing key must still be a 404.
+  await apiKeyService(req.scope).retrieveApiKey(id, { select: ["id"] })
+  await updateApiKeysWorkflow(req.scope).run({ input: { selector: { id }, update: { title: req.validatedBody.title } } })
+  res.json({ api_key: await refetchApiKey(req.scope, id, req.validatedQuery.fields) })
+}
+
+/** Deletes a revoked key and its sales channel links. */
+export async function DELETE(req: Req, res: MedusaResponse): Promise<void> {
+  const id = pathParam(req, "id")
+  await deleteApiKeysWorkflow(req.scope).run({ input: { ids: [id] } })
+  res.json({ id, object: "api_key", deleted: true })
+}

@@ -1,0 +1,20 @@
+import { createApiKeysWorkflow } from "../../../workflows"
+import type { AuthenticatedMedusaRequest, MedusaResponse } from "../../../framework/http"
+import { definedOnly, parseOrder } from "../../../framework/http/query-params"
+import { queryApiKeys, withSalesChannels } from "./helpers"
+import type { AdminCreateApiKeyType, AdminGetApiKeysParamsType } from "./validators"
+
+/** GET /admin/api-keys: Medusa's list, with filters, paging, order and `fields`. */
+export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminGetApiKeysParamsType>, res: MedusaResponse): Promise<void> {
+  const { limit, offset, order, fields, ...filters } = req.validatedQuery
+  const { data, count } = await queryApiKeys(req.scope, fields, definedOnly(filters), { skip: offset, take: limit, order: parseOrder(order) })
+  res.json({ api_keys: data, count, offset, limit })
+}
+
+/** POST /admin/api-keys: creates a key through the workflow; `created_by` is the caller. */
+export async function POST(req: AuthenticatedMedusaRequest<AdminCreateApiKeyType>, res: MedusaResponse): Promise<void> {
+  const { result } = await createApiKeysWorkflow(req.scope).run({
+    input: { api_keys: [{ ...req.validatedBody, created_by: req.auth_context.actor_id }] },
+  })
+  res.json({ api_key: await withSalesChannels(req.scope, result[0]) })
+}

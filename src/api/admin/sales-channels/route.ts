@@ -1,0 +1,21 @@
+import type { AuthenticatedMedusaRequest, MedusaResponse } from "../../../framework/http"
+import { definedOnly, parseOrder } from "../../../framework/http/query-params"
+import { salesChannelService } from "../../utils"
+import { refetchSalesChannel, selectFields } from "./helpers"
+import type { AdminCreateSalesChannelType, AdminGetSalesChannelParamsType, AdminGetSalesChannelsParamsType } from "./validators"
+
+export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminGetSalesChannelsParamsType>, res: MedusaResponse): Promise<void> {
+  const { limit, offset, order, fields, ...filters } = req.validatedQuery
+  const [sales_channels, count] = await salesChannelService(req.scope).listAndCountSalesChannels(definedOnly(filters), {
+    select: selectFields(fields) as never,
+    skip: offset,
+    take: limit,
+    order: parseOrder(order),
+  })
+  res.json({ sales_channels, count, offset, limit })
+}
+
+export async function POST(req: AuthenticatedMedusaRequest<AdminCreateSalesChannelType, AdminGetSalesChannelParamsType>, res: MedusaResponse): Promise<void> {
+  const created = await salesChannelService(req.scope).createSalesChannels(req.validatedBody)
+  res.json({ sales_channel: await refetchSalesChannel(req.scope, created.id, req.validatedQuery.fields) })
+}

@@ -1,0 +1,83 @@
+import path from "node:path"
+import { asValue, createContainer, InjectionMode, type AwilixContainer } from "awilix"
+import { loadModule, type LoadedModule } from "../load-module"
+import { MedusaError } from "../medusa-error"
+import { modelsOf } from "../module"
+import { loadLinks, Query, type Link, type LinkDefinition } from "../links"
+import { listAppModules, readMedusaConfig, type AppModule, type HostBuiltIns, type MedusaConfig } from "./config"
+
+export interface LoadMedusaAppOptions {
+  /** The app folder holding medusa-config.js; defaults to the current working directory. */
+  directory?: string
+  /** Overrides projectConfig.databaseUrl (the CLI uses it for its embedded database). */
+  databaseUrl?: string
+  /** Use this config instead of reading medusa-config.js. */
+  config?: MedusaConfig
+}
+
+export interface MedusaApp {
+  container: AwilixContainer
+  config: MedusaConfig
+  directory: string
+  /** The loaded modules, by container key. */
+  modules: Record<string, LoadedModule>
+  shutdown(): Promise<void>
+}
+
+/** Medusa's container keys for the link and query services. */
+export const ContainerRegistrationKeys = { LINK: "link", QUERY: "query" } as const
+
+/** The links whose two modules the app runs. */
+export function applicableLinks(modules: AppModule[], links: LinkDefinition[]): LinkDefinition[] {
+  const names = new Set(modules.map((m) => m.definition.name))
+  return links.filter((link) => link.sides.every((side) => names.has(side.serviceName)))
+}
+
+/**
+ * Reads medusa-config.js, loads every module it lists (each in its own container), then the
+ * links between them, and returns an app container where `container.resolve(Modules.API_KEY)` is
+ * the module's service and `link` and `query` work across modules.
+ */
+export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuiltIns): Promise<MedusaApp> {
+  const directory = path.resolve(options.directory ?? process.cwd())
+  const config = options.config ?? readMedusaConfig(directory)
+  const databaseUrl = options.databaseUrl ?? config.projectConfig?.databaseUrl
+  const container = createContainer({ injectionMode: InjectionMode.PROXY, strict: true })
+  container.register({ configModule: asValue(config) })
+  const loaded: Record<string, LoadedModule> = {}
+  const order: string[] = []
+  let closeLinks: (() => Promise<void>) | undefined
+  const shutdown = async () => {
+    await closeLinks?.().catch(() => undefined)
+    for (const key of order.slice().reverse()) await loaded[key].shutdown().catch(() => undefined)
+    await container.dispose()
+  }
+
+  try {
+    const appModules = listAppModules(config, directory, databaseUrl, builtIns)
+    for (const { key, resolve, definition, options: moduleOptions } of appModules) {
+      if (loaded[key]) throw new MedusaError(MedusaError.Types.INVALID_DATA, `Module ${key} is listed twice in medusa-config.js`)
+      try {
+        loaded[key] = await loadModule(definition, moduleOptions)
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error)
+        const type = MedusaError.isMedusaError(error) ? error.type : MedusaError.Types.UNEXPECTED_STATE
+        throw new MedusaError(type, `Could not load module ${key} (${resolve}): ${reason}`)
+      }
+      order.push(key)
+      container.register(key, asValue(loaded[key].service))
+    }
+    const definitions = applicableLinks(appModules, builtIns.links)
+    const links = definitions.length ? await loadLinks(definitions, { clientUrl: databaseUrl }, builtIns.linkMigrations) : undefined
+    closeLinks = links?.close
+    const queryModules = appModules.map(({ key, definition }) => ({ name: definition.name, service: loaded[key].service, models: modelsOf(definition) }))
+    container.register({
+      [ContainerRegistrationKeys.LINK]: asValue(links?.link as Link | undefined),
+      [ContainerRegistrationKeys.QUERY]: asValue(new Query(queryModules, links?.tables ?? [])),
+    })
+  } catch (error) {
+    await shutdown()
+    throw error
+  }
+  return { container, config, directory, modules: loaded, shutdown }
+}

@@ -1,0 +1,56 @@
+import { MedusaError } from "./medusa-error"
+
+/** Error helpers every module shares, so a message for the same mistake reads the same everywhere. */
+
+export function invalid(message: string): MedusaError {
+  return new MedusaError(MedusaError.Types.INVALID_DATA, message)
+}
+
+/** A plain object: not null, not an array, not a Date (a date filter value is not an operator map). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date)
+}
+
+/** Medusa's not-found message: `ApiKey with id: apk_1, apk_2 was not found`. */
+export function notFound(entityName: string, ids: string[]): MedusaError {
+  return new MedusaError(MedusaError.Types.NOT_FOUND, `${entityName} with id: ${ids.join(", ")} was not found`)
+}
+
+/** SQLSTATE classes and codes worth naming in a message (PostgreSQL's condition names). */
+const CONDITION_NAMES: Record<string, string> = {
+  "23505": "unique_violation",
+  "23502": "not_null_violation",
+  "23514": "check_violation",
+  "42P01": "undefined_table",
+  "42703": "undefined_column",
+  "40001": "serialization_failure",
+  "40P01": "deadlock_detected",
+  "57014": "query_canceled",
+}
+
+/**
+ * The SQLSTATE of a database error. pg's errors carry it as `code`, and MikroORM's driver
+ * exceptions copy it from the error they wrap, so both are classified the same way.
+ */
+export function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined
+}
+
+/**
+ * Database failures become MedusaErrors without echoing row values (a unique violation's detail
+ * would quote the conflicting value, which may be a token hash). Anything that is not a database
+ * error is rethrown as it is.
+ */
+export function databaseErrorTranslator(duplicateMessage: string): (error: unknown) => never {
+  return (error: unknown): never => {
+    if (MedusaError.isMedusaError(error)) throw error
+    const code = sqlState(error)
+    if (code === "23505") throw new MedusaError(MedusaError.Types.DUPLICATE_ERROR, duplicateMessage)
+    if (code) {
+      const name = CONDITION_NAMES[code]
+      throw new MedusaError(MedusaError.Types.DB_ERROR, `The database refused the operation (SQLSTATE ${code}${name ? ` ${name}` : ""})`)
+    }
+    throw error
+  }
+}

@@ -1,0 +1,56 @@
+import type { EntityManager, MikroORM } from "@mikro-orm/postgresql"
+import type { Context } from "./context"
+
+/**
+ * Units of work. A method joins the caller's transaction when its context carries one, else it
+ * opens its own on a fresh fork of the entity manager (never the global one).
+ *
+ * Transactions opened here keep a list of callbacks to run once they have ended (committed or
+ * rolled back): a cache must forget a changed row only when no reader can still see the old one,
+ * which is after the outermost transaction ends, not when the write statement ran.
+ */
+
+type Callback = () => void
+
+/** Transactions opened by withTransaction, by their entity manager: their end callbacks. */
+const endCallbacks = new WeakMap<EntityManager, Callback[]>()
+
+export async function withTransaction<T>(orm: MikroORM, sharedContext: Context | undefined, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  const outer = sharedContext?.transactionManager
+  if (outer) return work(outer)
+  let callbacks: Callback[] = []
+  try {
+    return await orm.em.fork().transactional(async (em) => {
+      endCallbacks.set(em, callbacks)
+      return work(em)
+    })
+  } finally {
+    const run = callbacks
+    callbacks = []
+    for (const callback of run) callback()
+  }
+}
+
+/**
+ * Runs `callback` once the transaction of `em` has ended. Returns false when `em` is a
+ * transaction this helper did not open (a caller's own `em.transactional`): its end cannot be
+ * observed here, and the caller must rely on another signal (the change feed's own notification,
+ * which PostgreSQL delivers only after the commit).
+ */
+export function onTransactionEnd(em: EntityManager, callback: Callback): boolean {
+  const callbacks = endCallbacks.get(em)
+  if (callbacks) {
+    callbacks.push(callback)
+    return true
+  }
+  if (!em.isInTransaction()) {
+    callback()
+    return true
+  }
+  return false
+}
+
+/** An entity manager for reads: the caller's transaction if any, else a fresh fork. */
+export function readManager(orm: MikroORM, sharedContext?: Context): EntityManager {
+  return sharedContext?.transactionManager ?? sharedContext?.manager ?? orm.em.fork()
+}

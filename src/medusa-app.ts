@@ -1,0 +1,52 @@
+import { Modules } from "./framework/modules-sdk/definitions"
+import {
+  listAppModules as listModules,
+  loadApp,
+  revertAppMigrations as revertMigrations,
+  runAppMigrations as runMigrations,
+  type AppModule,
+  type HostBuiltIns,
+  type LoadMedusaAppOptions,
+  type MedusaApp,
+  type MedusaConfig,
+  type MigrationReport,
+} from "./framework/modules-sdk/app"
+import { builtInLinkMigrations, builtInLinks } from "./links"
+import apiKeyModule from "./modules/api-key"
+import salesChannelModule from "./modules/sales-channel"
+
+/**
+ * The host as this package ships it: the generic app loader of the framework, given the modules
+ * and links that come with the package. `resolve: "@medusajs/api-key"` (or the key alone) loads
+ * the module shipped here; any other resolve is a path or an installed package.
+ */
+export const BUILT_INS: HostBuiltIns = {
+  modules: { [Modules.API_KEY]: apiKeyModule, [Modules.SALES_CHANNEL]: salesChannelModule },
+  packages: {
+    "@medusajs/api-key": Modules.API_KEY,
+    "@medusajs/medusa/api-key": Modules.API_KEY,
+    "@medusajs/sales-channel": Modules.SALES_CHANNEL,
+    "@medusajs/medusa/sales-channel": Modules.SALES_CHANNEL,
+  },
+  links: builtInLinks,
+  linkMigrations: builtInLinkMigrations,
+}
+
+export function loadMedusaApp(options: LoadMedusaAppOptions = {}): Promise<MedusaApp> {
+  return loadApp(options, BUILT_INS)
+}
+
+/** The modules medusa-config.js lists, resolved to their definitions and options (database defaulting to the project's). */
+export function listAppModules(config: MedusaConfig, directory: string, databaseUrl: string | undefined): AppModule[] {
+  return listModules(config, directory, databaseUrl, BUILT_INS)
+}
+
+export function runAppMigrations(config: MedusaConfig, directory: string, databaseUrl: string | undefined): Promise<MigrationReport[]> {
+  return runMigrations(listAppModules(config, directory, databaseUrl), databaseUrl, BUILT_INS)
+}
+
+export function revertAppMigrations(config: MedusaConfig, directory: string, databaseUrl: string | undefined, step: number): Promise<MigrationReport[]> {
+  return revertMigrations(listAppModules(config, directory, databaseUrl), databaseUrl, BUILT_INS, step)
+}
+
+export type { LoadMedusaAppOptions, MedusaApp, MedusaConfig, MigrationReport }

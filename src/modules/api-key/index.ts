@@ -1,0 +1,25 @@
+import { Modules } from "../../framework/modules-sdk/definitions"
+import { Module } from "../../framework/modules-sdk/module"
+import { moduleEntry } from "../../framework/modules-sdk/module-entry"
+import { apiKeyMigrations } from "../../../migrations/api-key"
+import { CONNECTION_LOADER } from "../../framework/modules-sdk/load-module"
+import { authenticationLoader, optionsLoader } from "./loaders/authentication"
+import { ApiKeyModuleService } from "./services/api-key-module-service"
+import type { ApiKeyModuleOptions } from "./types/options"
+
+/** The API Key Module, as medusa-config.js resolves it. */
+const apiKeyModule = Module(Modules.API_KEY, {
+  service: ApiKeyModuleService,
+  loaders: [optionsLoader, CONNECTION_LOADER, authenticationLoader],
+  migrations: apiKeyMigrations,
+  linkableKeys: { ApiKey: ["publishable_key_id"] },
+})
+
+export default apiKeyModule
+export const { initialize, runMigrations, revertMigration } = moduleEntry<ApiKeyModuleService, ApiKeyModuleOptions>(apiKeyModule)
+export { apiKeyModule, ApiKeyModuleService }
+export { ApiKey, ApiKeyType } from "./models/api-key"
+export { isActiveApiKey } from "./utils/active"
+export type { AuthenticationStats } from "./authentication/authenticator"
+export type { AuthCacheOption, LastUsedAtOption, ScryptQueueOption } from "./types/options"
+export * from "./types"

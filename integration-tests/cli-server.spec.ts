@@ -106,6 +106,9 @@ async function eventually(condition: () => boolean, timeoutMs: number): Promise<
 }
 
 beforeAll(() => {
+  // As `npm run build` does: the output of a source file that was removed or turned into a
+  // folder would otherwise stay in dist and could shadow what replaced it.
+  rmSync(path.join(ROOT, "dist"), { recursive: true, force: true })
   const build = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
     cwd: ROOT,
     encoding: "utf8",

@@ -213,6 +213,26 @@ it("serves on embedded PostgreSQL, accepts a key the CLI creates beside it, and 
   expect(await eventually(() => !isAlive(state.pid), 10_000)).toBe(true)
 }, 60_000)
 
+/** Exactly one line, "Error: …", and none of the signs of a crash. */
+function expectOneLineError(stderr: string, pattern: RegExp): void {
+  expect(stderr).not.toMatch(/Unhandled 'error' event|^\s+at /m)
+  expect(stderr.trim().split("\n")).toEqual([expect.stringMatching(pattern)])
+}
+
+it("exits 1 with a one-line error when the embedded database's port is taken", async () => {
+  const taken = net.createServer()
+  await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve))
+  try {
+    const pgPort = (taken.address() as net.AddressInfo).port
+    const result = await runCli(["start"], cliEnv(await freePort(), pgPort))
+    expect(result.code).toBe(1)
+    expectOneLineError(result.stderr, new RegExp(`^Error: Port ${pgPort} is already in use.*EMBEDDED_PG_PORT.*DATABASE_URL`))
+    expect(result.stdout).toBe("")
+  } finally {
+    await new Promise((resolve) => taken.close(resolve))
+  }
+}, 30_000)
+
 describe("the CLI commands", () => {
   let app: string
   let database: TestDatabase

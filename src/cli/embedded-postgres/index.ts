@@ -17,7 +17,10 @@ import { findPostmaster, isAlive, readState, writeState, type Postmaster, type R
 export { DEFAULT_EMBEDDED_PORT, EMBEDDED_DATABASE_NAME } from "./connection"
 
 export interface EmbeddedPostgresOptions {
-  /** The folder holding `postgres/` (the cluster) and `postgres.json`. */
+  /**
+   * The folder to hold `postgres/` (the cluster) and `postgres.json`. As root, when the postgres
+   * user cannot reach it, a folder of its own under the system temp folder is used instead.
+   */
   dataRoot: string
   port: number
   log(message: string): void
@@ -78,8 +81,8 @@ async function start(location: DataLocation, user: PostgresUser | undefined, opt
   const dataDir = path.join(dataRoot, "postgres")
   // Before copying binaries or running initdb, which take seconds.
   await assertPortFree(port)
-  log(`Embedded PostgreSQL data: ${dataDir}`)
-  const binaries = await binariesFor()
+  log(`Embedded PostgreSQL data: ${dataDir}${location.movedBecause ? ` (outside the project: ${location.movedBecause})` : ""}`)
+  const binaries = await binariesFor(dataRoot, user, log)
   const logFile = path.join(dataRoot, "postgres.log")
   if (!isInitialised(dataDir)) await initialise(binaries.initdb, dataDir, logFile, user, log)
   const child = await startPostmaster(binaries.postgres, dataDir, logFile, port, user)

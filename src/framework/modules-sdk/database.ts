@@ -104,18 +104,20 @@ export async function runModuleMigrations(config: ModuleOrmConfig): Promise<stri
 export async function revertModuleMigrations(config: ModuleOrmConfig, step = 1): Promise<string[]> {
   const orm = await connectModuleOrm(config)
   try {
-    // down() reverts the newest applied migration; step 0 reverts them all.
-    if (step <= 0) {
-      return (await orm.getMigrator().down({ to: 0 })).map((m) => m.name)
-    }
-    const reverted: string[] = []
-    for (let i = 0; i < step; i++) {
-      const batch = await orm.getMigrator().down()
-      if (!batch.length) break
-      reverted.push(...batch.map((m) => m.name))
-    }
-    return reverted
+    return await revertMigrations(orm, step)
   } finally {
     await orm.close(true)
   }
+}
+
+/** Reverts the newest `step` applied migrations of an ORM's migrator, one at a time; 0 reverts them all. */
+export async function revertMigrations(orm: MikroORM, step: number): Promise<string[]> {
+  if (step <= 0) return (await orm.getMigrator().down({ to: 0 })).map((m) => m.name)
+  const reverted: string[] = []
+  for (let i = 0; i < step; i++) {
+    const batch = await orm.getMigrator().down()
+    if (!batch.length) break
+    reverted.push(...batch.map((m) => m.name))
+  }
+  return reverted
 }

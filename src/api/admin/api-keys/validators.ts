@@ -1,18 +1,10 @@
 import { z } from "zod"
-import { dateFilter, findParams, stringOrList } from "../../../framework/http/query-params"
+import { listParams } from "../../../framework/http/model-params"
+import { findParams } from "../../../framework/http/query-params"
+import { ApiKey } from "../../../modules/api-key"
 
-/** Query of GET /admin/api-keys. Unknown parameters are refused, so a typo never widens a list. */
-export const AdminGetApiKeysParams = z.strictObject({
-  q: z.string().optional(),
-  id: stringOrList.optional(),
-  title: stringOrList.optional(),
-  token: stringOrList.optional(),
-  type: z.enum(["publishable", "secret"]).optional(),
-  created_at: dateFilter.optional(),
-  updated_at: dateFilter.optional(),
-  revoked_at: dateFilter.optional(),
-  ...findParams,
-})
+/** Query of GET /admin/api-keys: filters on the key's readable fields, `q`, paging, order, fields. */
+export const AdminGetApiKeysParams = listParams(ApiKey)
 export type AdminGetApiKeysParamsType = z.output<typeof AdminGetApiKeysParams>
 
 /** Query of GET /admin/api-keys/:id (and of the write routes, which answer with the key). */

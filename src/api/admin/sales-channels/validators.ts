@@ -1,15 +1,10 @@
 import { z } from "zod"
-import { findParams, stringOrList } from "../../../framework/http/query-params"
+import { listParams } from "../../../framework/http/model-params"
+import { findParams } from "../../../framework/http/query-params"
+import { SalesChannel } from "../../../modules/sales-channel"
 
-const booleanString = z.enum(["true", "false"]).transform((v) => v === "true")
-
-export const AdminGetSalesChannelsParams = z.strictObject({
-  q: z.string().optional(),
-  id: stringOrList.optional(),
-  name: stringOrList.optional(),
-  is_disabled: booleanString.optional(),
-  ...findParams,
-})
+/** Query of GET /admin/sales-channels: filters on the channel's readable fields, `q`, paging, order, fields. */
+export const AdminGetSalesChannelsParams = listParams(SalesChannel)
 export type AdminGetSalesChannelsParamsType = z.output<typeof AdminGetSalesChannelsParams>
 
 export const AdminGetSalesChannelParams = z.strictObject({

@@ -1,7 +1,7 @@
 import type { MigrationObject } from "@mikro-orm/core"
 import type { MikroORM } from "@mikro-orm/postgresql"
 import { ChangeFeed } from "../change-feed"
-import { connectModuleOrm, type ModuleDatabaseOptions } from "../database"
+import { connectModuleOrm, revertMigrations, type ModuleDatabaseOptions } from "../database"
 import type { LinkDefinition } from "./define-link"
 import { Link } from "./link"
 import { LinkTable } from "./link-table"
@@ -91,14 +91,7 @@ export async function revertLinkMigrations(definitions: LinkDefinition[], databa
   const orm = await connect(definitions, database, migrations)
   try {
     await adoptMigrations(orm, migrations.adopted)
-    if (step <= 0) return (await orm.getMigrator().down({ to: 0 })).map((m) => m.name)
-    const reverted: string[] = []
-    for (let i = 0; i < step; i++) {
-      const batch = await orm.getMigrator().down()
-      if (!batch.length) break
-      reverted.push(...batch.map((m) => m.name))
-    }
-    return reverted
+    return await revertMigrations(orm, step)
   } finally {
     await orm.close(true)
   }

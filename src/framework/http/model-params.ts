@@ -1,0 +1,48 @@
+import { z } from "zod"
+import type { ModelDefinition, NamedProperty } from "../modules-sdk/model"
+import { dateFilter, findParams, stringOrList } from "./query-params"
+
+/** What a list route's query string becomes: paging and fields, and filters for the module. */
+export interface ListQuery {
+  limit: number
+  offset: number
+  order?: string
+  fields?: string
+  [filter: string]: unknown
+}
+
+const booleanString = z.enum(["true", "false"]).transform((v) => v === "true")
+
+function paramFor(property: NamedProperty): z.ZodType | undefined {
+  switch (property.kind) {
+    case "dateTime":
+      return dateFilter
+    case "boolean":
+      return booleanString
+    case "enum": {
+      const values = z.enum(property.values as [string, ...string[]])
+      return z.union([values, z.array(values)])
+    }
+    case "id":
+    case "text":
+      return stringOrList
+    default:
+      return undefined
+  }
+}
+
+/**
+ * The query string of a model's list route, derived from the model: `q` when it has searchable
+ * fields, one filter per readable field (a value or a list; an operator map for dates, e.g.
+ * `created_at[$gt]=2024-01-01`), and `limit`, `offset`, `order`, `fields`. Unknown parameters are
+ * refused, so a typo never widens a list.
+ */
+export function listParams(model: ModelDefinition): z.ZodType<ListQuery> {
+  const shape: Record<string, z.ZodType> = {}
+  if (model.fields.searchable.length) shape.q = z.string().optional()
+  for (const property of model.fields.properties) {
+    const param = property.hidden ? undefined : paramFor(property)
+    if (param) shape[property.name] = param.optional()
+  }
+  return z.strictObject({ ...shape, ...findParams }) as unknown as z.ZodType<ListQuery>
+}

@@ -1,4 +1,5 @@
-import { MedusaError } from "../src"
+import { MikroORM } from "@mikro-orm/postgresql"
+import { ApiKey, MedusaError } from "../src"
 import { expectMedusaError } from "./setup/expect"
 import { setupApiKeyModule, type ModuleFixture } from "./setup/module"
 
@@ -397,16 +398,21 @@ describe("transactions through sharedContext", () => {
   })
 
   it("rolls back every call made with the caller's transaction when it fails", async () => {
-    const orm = (f.service as any).orm_
-    await expect(
-      orm.em.fork().transactional(async (em: unknown) => {
-        const context = { transactionManager: em }
-        const key = await f.service.create({ title: "tx", type: "publishable", created_by: "u" }, context as any)
-        await f.service.update(key.id, { title: "tx2" }, context as any)
-        expect((await f.service.retrieve(key.id, {}, context as any)).title).toBe("tx2")
-        throw new Error("abort")
-      })
-    ).rejects.toThrow("abort")
+    // The caller's own ORM on the same database: a transaction the module did not open.
+    const orm = await MikroORM.init({ clientUrl: f.database.url, entities: [ApiKey.entity], discovery: { warnWhenNoEntities: false } })
+    try {
+      await expect(
+        orm.em.fork().transactional(async (em) => {
+          const context = { transactionManager: em }
+          const key = await f.service.create({ title: "tx", type: "publishable", created_by: "u" }, context)
+          await f.service.update(key.id, { title: "tx2" }, context)
+          expect((await f.service.retrieve(key.id, {}, context)).title).toBe("tx2")
+          throw new Error("abort")
+        })
+      ).rejects.toThrow("abort")
+    } finally {
+      await orm.close(true)
+    }
     expect(await f.service.list({ title: { $in: ["tx", "tx2"] } })).toHaveLength(0)
   })
 })

@@ -46,3 +46,7 @@ export function listParams(model: ModelDefinition): z.ZodType<ListQuery> {
   }
   return z.strictObject({ ...shape, ...findParams }) as unknown as z.ZodType<ListQuery>
 }
+
+/** The query string of a route that answers with one record: only which `fields` to return. */
+export const retrieveParams = z.strictObject({ fields: findParams.fields })
+export type RetrieveQuery = z.output<typeof retrieveParams>

@@ -1,6 +1,5 @@
 import { z } from "zod"
-import { listParams } from "../../../framework/http/model-params"
-import { findParams } from "../../../framework/http/query-params"
+import { listParams, retrieveParams } from "../../../framework/http/model-params"
 import { ApiKey } from "../../../modules/api-key"
 
 /** Query of GET /admin/api-keys: filters on the key's readable fields, `q`, paging, order, fields. */
@@ -8,9 +7,7 @@ export const AdminGetApiKeysParams = listParams(ApiKey)
 export type AdminGetApiKeysParamsType = z.output<typeof AdminGetApiKeysParams>
 
 /** Query of GET /admin/api-keys/:id (and of the write routes, which answer with the key). */
-export const AdminGetApiKeyParams = z.strictObject({
-  fields: findParams.fields,
-})
+export const AdminGetApiKeyParams = retrieveParams
 export type AdminGetApiKeyParamsType = z.output<typeof AdminGetApiKeyParams>
 
 export const AdminCreateApiKey = z.strictObject({

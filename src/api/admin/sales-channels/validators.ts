@@ -1,15 +1,12 @@
 import { z } from "zod"
-import { listParams } from "../../../framework/http/model-params"
-import { findParams } from "../../../framework/http/query-params"
+import { listParams, retrieveParams } from "../../../framework/http/model-params"
 import { SalesChannel } from "../../../modules/sales-channel"
 
 /** Query of GET /admin/sales-channels: filters on the channel's readable fields, `q`, paging, order, fields. */
 export const AdminGetSalesChannelsParams = listParams(SalesChannel)
 export type AdminGetSalesChannelsParamsType = z.output<typeof AdminGetSalesChannelsParams>
 
-export const AdminGetSalesChannelParams = z.strictObject({
-  fields: findParams.fields,
-})
+export const AdminGetSalesChannelParams = retrieveParams
 export type AdminGetSalesChannelParamsType = z.output<typeof AdminGetSalesChannelParams>
 
 export const AdminCreateSalesChannel = z.strictObject({

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import {
@@ -232,5 +232,60 @@ describe("link migrations", () => {
     expect(await names("link_migrations")).toEqual([linkMigration])
     expect(await names("sales_channel_migrations")).toEqual(["Migration20240110090331_create_sales_channel"])
     expect(await queryDatabase(database.url, "select id from publishable_api_key_sales_channel")).toEqual([{ id: "pksc_old" }])
+  })
+})
+
+describe("an app's own module and link (src/links)", () => {
+  let database: TestDatabase
+  let directory: string
+  let app: MedusaApp
+  const SRC = path.resolve(__dirname, "../src")
+
+  beforeAll(async () => {
+    database = await createTestDatabase("app_link")
+    directory = mkdtempSync(path.join(tmpdir(), "app-link-"))
+    const files: Record<string, string> = {
+      "src/modules/team/index.js": `const { model, MedusaService, Module } = require(${JSON.stringify(SRC)})
+const Team = model.define("team", { id: model.id({ prefix: "team" }).primaryKey(), name: model.text().searchable() })
+class TeamModuleService extends MedusaService({ Team }) {}
+module.exports = Module("team", { service: TeamModuleService })
+`,
+      "src/links/api-key-team.js": `const { defineLink, default: apiKeyModule } = require(${JSON.stringify(SRC)})
+const teamModule = require("../modules/team")
+module.exports = defineLink(apiKeyModule.linkable.apiKey, teamModule.linkable.team)
+`,
+    }
+    for (const [file, content] of Object.entries(files)) {
+      const full = path.join(directory, file)
+      mkdirSync(path.dirname(full), { recursive: true })
+      writeFileSync(full, content)
+    }
+    const appConfig: MedusaConfig = {
+      projectConfig: { databaseUrl: database.url },
+      modules: { apiKey: { resolve: "@medusajs/api-key", options: { scrypt: FAST_SCRYPT } }, team: { resolve: "./src/modules/team" } },
+    }
+    // The module ships no migrations; its table is made here. The link's table comes from db:migrate.
+    await queryDatabase(database.url, `create table team (id text primary key, name text not null, created_at timestamptz not null default now(), updated_at timestamptz not null default now(), deleted_at timestamptz)`)
+    await runAppMigrations(appConfig, directory, database.url)
+    app = await loadMedusaApp({ directory, config: appConfig })
+  })
+  afterAll(async () => {
+    await app.shutdown()
+    await database.drop()
+    rmSync(directory, { recursive: true, force: true })
+  })
+
+  it("generates the module's service from its model, creates the link's table, and follows the link both ways", async () => {
+    const apiKeys = app.container.resolve<ApiKeyModuleService>(Modules.API_KEY)
+    const teams = app.container.resolve<any>("team")
+    const key = await apiKeys.createApiKeys({ title: "CI", type: "secret", created_by: "u" })
+    const team = await teams.createTeams({ name: "Platform" })
+    expect(team.id).toMatch(/^team_/)
+    await app.container.resolve<Link>("link").create({ [Modules.API_KEY]: { api_key_id: key.id }, team: { team_id: team.id } })
+    const query = app.container.resolve<Query>("query")
+    const { data } = await query.graph({ entity: "api_key", fields: ["id", "team.name"], filters: { id: key.id } })
+    expect(data).toEqual([{ id: key.id, team: { id: team.id, name: "Platform" } }])
+    const { data: teamRows } = await query.graph({ entity: "team", fields: ["name", "api_key.title"] })
+    expect(teamRows).toEqual([{ id: team.id, name: "Platform", api_key: { id: key.id, title: "CI" } }])
   })
 })

@@ -11,6 +11,7 @@ import {
   type MedusaConfig,
   type MigrationReport,
 } from "./framework/modules-sdk/app"
+import { findPackageRoot } from "./framework/modules-sdk/app/package-root"
 import { builtInLinkMigrations, builtInLinks } from "./links"
 import apiKeyModule from "./modules/api-key"
 import salesChannelModule from "./modules/sales-channel"
@@ -30,6 +31,7 @@ export const BUILT_INS: HostBuiltIns = {
   },
   links: builtInLinks,
   linkMigrations: builtInLinkMigrations,
+  packageRoot: findPackageRoot(__dirname),
 }
 
 export function loadMedusaApp(options: LoadMedusaAppOptions = {}): Promise<MedusaApp> {
@@ -42,11 +44,11 @@ export function listAppModules(config: MedusaConfig, directory: string, database
 }
 
 export function runAppMigrations(config: MedusaConfig, directory: string, databaseUrl: string | undefined): Promise<MigrationReport[]> {
-  return runMigrations(listAppModules(config, directory, databaseUrl), databaseUrl, BUILT_INS)
+  return runMigrations(listAppModules(config, directory, databaseUrl), directory, databaseUrl, BUILT_INS)
 }
 
 export function revertAppMigrations(config: MedusaConfig, directory: string, databaseUrl: string | undefined, step: number): Promise<MigrationReport[]> {
-  return revertMigrations(listAppModules(config, directory, databaseUrl), databaseUrl, BUILT_INS, step)
+  return revertMigrations(listAppModules(config, directory, databaseUrl), directory, databaseUrl, BUILT_INS, step)
 }
 
 export type { LoadMedusaAppOptions, MedusaApp, MedusaConfig, MigrationReport }

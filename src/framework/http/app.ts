@@ -3,7 +3,8 @@ import path from "node:path"
 import express, { Router, type Express, type RequestHandler } from "express"
 import type { AwilixContainer } from "awilix"
 import { authenticateAdmin } from "./auth/admin-authentication"
-import { errorHandler, notFoundHandler, type HttpLogger } from "./errors"
+import { errorHandler, notFoundHandler, RETRY_AFTER_SECONDS, type HttpLogger } from "./errors"
+import { HEALTH_CHECK } from "../modules-sdk/app/load-app"
 import { mountFileRoutes, type FileRoute } from "./file-routes"
 import { requestScope } from "./request-scope"
 
@@ -45,8 +46,13 @@ export function createHttpApp(options: CreateAppOptions): MedusaExpressApp {
   app.set("query parser", "extended")
 
   app.use(requestScope(container))
-  app.get("/health", (_req, res) => {
-    res.json({ status: "ok" })
+  app.get("/health", async (req, res) => {
+    const check = req.scope.hasRegistration(HEALTH_CHECK) ? req.scope.resolve<() => Promise<boolean>>(HEALTH_CHECK) : undefined
+    if (!check || (await check())) {
+      res.json({ status: "ok" })
+      return
+    }
+    res.set("Retry-After", String(RETRY_AFTER_SECONDS)).status(503).json({ status: "degraded", database: "down" })
   })
 
   // Guards first: an unauthenticated request is refused before its body is even read.

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express"
 import { redactUrl } from "../modules-sdk/database"
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../modules-sdk/errors"
 import { MedusaError } from "../modules-sdk/medusa-error"
 import { redactToken } from "../../modules/api-key/authentication/token"
 import type { ErrorResponseBody } from "./types"
@@ -15,11 +16,14 @@ const STATUS_BY_TYPE: Record<string, number> = {
   [MedusaError.Types.NOT_ALLOWED]: 400,
   [MedusaError.Types.INVALID_ARGUMENT]: 400,
   [MedusaError.Types.UNAUTHORIZED]: 401,
+  [MedusaError.Types.FORBIDDEN]: 403,
   [MedusaError.Types.CONFLICT]: 409,
   [MedusaError.Types.DUPLICATE_ERROR]: 422,
+  [MedusaError.Types.TOO_MANY_REQUESTS]: 429,
   [MedusaError.Types.DB_ERROR]: 500,
   // Medusa keeps the type and message of an unexpected state and answers 500.
   [MedusaError.Types.UNEXPECTED_STATE]: 500,
+  [MedusaError.Types.SERVICE_UNAVAILABLE]: 503,
 }
 
 /** Medusa's `code` values for the types that carry one. */
@@ -34,71 +38,100 @@ const UNKNOWN_ERROR: ErrorResponseBody = {
   message: "An unknown error occurred.",
 }
 
-/**
- * Errors raised by express's body parser (http-errors): `type` says what went wrong with the
- * request body; their messages describe the client's input, so they are safe to send back.
- */
-interface BodyParserError {
-  type: string
+/** How long a client should wait before retrying while the database is unreachable. */
+export const RETRY_AFTER_SECONDS = 5
+
+export interface ErrorResponse {
   status: number
+  body: ErrorResponseBody
+  headers?: Record<string, string>
+}
+
+/**
+ * An error of the `http-errors` family — express's router (a path whose percent-encoding does not
+ * decode is a 400 URIError), the body parser (bad JSON, too large, an undecodable or unsupported
+ * Content-Encoding, an aborted upload) — carrying the 4xx status that describes the client's request.
+ */
+interface ClientHttpError {
+  status?: number
+  statusCode?: number
   expose?: boolean
+  type?: string
   message: string
   limit?: number
 }
 
-function isBodyParserError(error: unknown): error is BodyParserError {
-  const e = error as BodyParserError | null
-  return !!e && typeof e.type === "string" && typeof e.status === "number" && e.type.includes(".")
+function clientErrorStatus(error: unknown): number | undefined {
+  const e = error as ClientHttpError | null
+  const status = e?.status ?? e?.statusCode
+  return typeof status === "number" && Number.isInteger(status) && status >= 400 && status < 500 ? status : undefined
 }
 
-function describeBodyParserError(error: BodyParserError): { status: number; body: ErrorResponseBody } {
-  switch (error.type) {
-    case "entity.parse.failed":
-      return {
-        status: 400,
-        body: { type: MedusaError.Types.INVALID_DATA, message: `The request body is not valid JSON: ${error.message}` },
-      }
-    case "entity.too.large":
-      return {
-        status: 413,
-        body: {
-          type: MedusaError.Types.INVALID_DATA,
-          message: `The request body is larger than the limit of ${error.limit ?? "the server's"} bytes`,
-        },
-      }
-    default:
-      // Unsupported charset/encoding (415), aborted request (400) …: the status is the parser's.
-      if (error.status >= 400 && error.status < 500 && error.expose !== false) {
-        return { status: error.status, body: { type: MedusaError.Types.INVALID_DATA, message: error.message } }
-      }
-      return { status: 500, body: UNKNOWN_ERROR }
+function describeClientError(error: ClientHttpError, status: number): ErrorResponse {
+  if (error.type === "entity.parse.failed") {
+    return { status: 400, body: { type: MedusaError.Types.INVALID_DATA, message: `The request body is not valid JSON: ${error.message}` } }
+  }
+  if (error.type === "entity.too.large") {
+    return {
+      status: 413,
+      body: { type: MedusaError.Types.INVALID_DATA, message: `The request body is larger than the limit of ${error.limit ?? "the server's"} bytes` },
+    }
+  }
+  if (error instanceof URIError) {
+    return { status: 400, body: { type: MedusaError.Types.INVALID_DATA, message: "The request path is not valid percent-encoding" } }
+  }
+  const type = status === 404 ? MedusaError.Types.NOT_FOUND : MedusaError.Types.INVALID_DATA
+  // Only messages marked as meant for the client are passed on.
+  const message = error.expose === false ? "The request could not be processed" : error.message
+  return { status, body: { type, message } }
+}
+
+function serviceUnavailable(): ErrorResponse {
+  return {
+    status: 503,
+    body: { type: MedusaError.Types.SERVICE_UNAVAILABLE, message: DATABASE_UNAVAILABLE_MESSAGE },
+    headers: { "Retry-After": String(RETRY_AFTER_SECONDS) },
   }
 }
 
-/** The status and body the client sees for any error a handler or middleware raised. */
-export function toErrorResponse(error: unknown): { status: number; body: ErrorResponseBody } {
+/** The status, body and headers the client sees for any error a handler or middleware raised. */
+export function toErrorResponse(error: unknown): ErrorResponse {
   if (MedusaError.isMedusaError(error)) {
+    if (error.type === MedusaError.Types.SERVICE_UNAVAILABLE) return serviceUnavailable()
     const status = STATUS_BY_TYPE[error.type]
-    if (status === undefined) {
-      return { status: 500, body: UNKNOWN_ERROR }
-    }
+    if (status === undefined) return { status: 500, body: UNKNOWN_ERROR }
     const code = error.code ?? CODE_BY_TYPE[error.type]
     return { status, body: { type: error.type, message: error.message, ...(code ? { code } : {}) } }
   }
-  if (isBodyParserError(error)) {
-    return describeBodyParserError(error)
-  }
+  if (isDatabaseUnavailable(error)) return serviceUnavailable()
+  const status = clientErrorStatus(error)
+  if (status !== undefined) return describeClientError(error as ClientHttpError, status)
   return { status: 500, body: UNKNOWN_ERROR }
 }
 
 /** `scheme://user:password@…`, e.g. a connection string quoted in a driver's error. */
 const URL_WITH_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:[^\s@]*@[^\s"'<>]*/gi
-/** A raw API key token, e.g. one a handler put in an error message. */
-const RAW_TOKEN = /\b(?:sk|pk)_[0-9a-f]{64}\b/g
+/** An API key token or a long piece of one (a token cut short or run into other text). */
+const TOKEN_LIKE = /(?:sk|pk)_[0-9a-fA-F]{8,}/g
 
-/** An error message with connection-string passwords and raw tokens masked. */
+/** Text with connection-string passwords and anything token-like masked. */
 export function redactSecrets(message: string): string {
-  return message.replace(URL_WITH_PASSWORD, (url) => redactUrl(url)).replace(RAW_TOKEN, (token) => redactToken(token))
+  return message.replace(URL_WITH_PASSWORD, (url) => redactUrl(url)).replace(TOKEN_LIKE, (token) => redactToken(token))
+}
+
+/**
+ * A request target fit for a log line: percent-decoded where possible (so an encoded token is
+ * recognised), secrets masked, control characters escaped (no forged log lines).
+ */
+export function describeRequestTarget(url: string): string {
+  let decoded = url
+  try {
+    decoded = decodeURIComponent(url)
+  } catch {
+    // Malformed encoding: mask what is there as it is.
+  }
+  const masked = redactSecrets(decoded)
+  return JSON.stringify(masked).slice(1, -1)
 }
 
 /**
@@ -112,7 +145,8 @@ export function describeForLog(error: unknown): string {
   }
   const type = MedusaError.isMedusaError(error) ? ` (${error.type})` : ""
   const frames = (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line))
-  return [`${error.name}${type}: ${redactSecrets(error.message)}`, ...frames].join("\n")
+  const cause = error.cause !== undefined ? [`Caused by: ${describeForLog(error.cause)}`] : []
+  return [`${error.name}${type}: ${redactSecrets(error.message)}`, ...frames, ...cause].join("\n")
 }
 
 /** The last middleware: Medusa's error body, no stack traces or internals for the client. */
@@ -123,12 +157,13 @@ export function errorHandler(logger: HttpLogger): ErrorRequestHandler {
       next(error)
       return
     }
-    const { status, body } = toErrorResponse(error)
+    const { status, body, headers } = toErrorResponse(error)
     if (status >= 500) {
-      // The method and path (no query string) identify the request; its headers and body may
+      // The method and target identify the request (tokens masked); its headers and body may
       // carry credentials and are never logged.
-      logger.error(`${req.method} ${req.path} failed: ${describeForLog(error)}`)
+      logger.error(`${req.method} ${describeRequestTarget(req.originalUrl)} failed: ${describeForLog(error)}`)
     }
+    if (headers) res.set(headers)
     res.status(status).json(body)
   }
 }

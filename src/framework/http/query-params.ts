@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { isStorableDate } from "../modules-sdk/service/input"
 
 /**
  * Building blocks for list endpoints' query strings, as Medusa's admin API reads them. The app
@@ -8,8 +9,8 @@ import { z } from "zod"
 
 const dateValue = z.string().transform((text, ctx) => {
   const date = new Date(text)
-  if (Number.isNaN(date.getTime())) {
-    ctx.addIssue({ code: "custom", message: `expected a date such as 2024-01-31 or 2024-01-31T12:00:00Z, got '${text}'` })
+  if (!isStorableDate(date)) {
+    ctx.addIssue({ code: "custom", message: `expected a date in the years 0 to 9999 such as 2024-01-31 or 2024-01-31T12:00:00Z, got '${text.slice(0, 64)}'` })
     return z.NEVER
   }
   return date

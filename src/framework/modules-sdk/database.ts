@@ -22,6 +22,9 @@ export interface ModuleOrmConfig {
   migrationsTable: string
 }
 
+const CONNECT_TIMEOUT_MS = 3_000
+const ACQUIRE_TIMEOUT_MS = 5_000
+
 function requireClientUrl(database?: ModuleDatabaseOptions): string {
   const url = database?.clientUrl
   if (!url || typeof url !== "string") {
@@ -52,6 +55,9 @@ export async function connectModuleOrm(config: ModuleOrmConfig): Promise<MikroOR
     },
     discovery: { warnWhenNoEntities: false },
     pool: { min: 0, max: 10, ...config.database?.pool },
+    // While the database is unreachable, fail within seconds (a 503 the client can retry) rather
+    // than holding requests for knex's default minute.
+    driverOptions: { connection: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS }, acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS },
     debug: config.database?.debug || logger ? ["query"] : false,
     logger: logger ?? (() => undefined),
     // A missing database is a configuration error to report, not something to create silently.
@@ -120,4 +126,25 @@ export async function revertMigrations(orm: MikroORM, step: number): Promise<str
     reverted.push(...batch.map((m) => m.name))
   }
   return reverted
+}
+
+/** Whether the database answers a trivial query within `timeoutMs` (for health checks). */
+export async function pingDatabase(orm: MikroORM, timeoutMs = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs)
+    timer.unref()
+  })
+  const ping = orm.em
+    .getConnection()
+    .execute("select 1")
+    .then(
+      () => true,
+      () => false
+    )
+  try {
+    return await Promise.race([ping, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
 }

@@ -37,6 +37,25 @@ export function sqlState(error: unknown): string | undefined {
   return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined
 }
 
+export const DATABASE_UNAVAILABLE_MESSAGE = "The database is unreachable at the moment; retry in a few seconds"
+
+/** Socket errors and messages that mean the database could not be reached (not that it refused). */
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"])
+const UNREACHABLE_MESSAGE = /Connection terminated|Timeout acquiring a connection|timeout exceeded when trying to connect|connection error and is not queryable|Connection is closed|the database system is (?:shutting down|starting up)/i
+
+/**
+ * Whether an error means the database is unavailable: a connection exception (SQLSTATE class 08),
+ * a server shutting down or starting (57P01–57P03), too many connections (53300), or a socket
+ * that could not connect or was cut.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== "object") return false
+  const code = (error as { code?: unknown }).code
+  if (typeof code === "string" && (UNREACHABLE_CODES.has(code) || /^08/.test(code) || /^57P0[123]$/.test(code) || code === "53300")) return true
+  const message = (error as { message?: unknown }).message
+  return typeof message === "string" && UNREACHABLE_MESSAGE.test(message)
+}
+
 /**
  * Database failures become MedusaErrors without echoing row values (a unique violation's detail
  * would quote the conflicting value, which may be a token hash). Anything that is not a database
@@ -45,6 +64,7 @@ export function sqlState(error: unknown): string | undefined {
 export function databaseErrorTranslator(duplicateMessage: string): (error: unknown) => never {
   return (error: unknown): never => {
     if (MedusaError.isMedusaError(error)) throw error
+    if (isDatabaseUnavailable(error)) throw new MedusaError(MedusaError.Types.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE)
     const code = sqlState(error)
     if (code === "23505") throw new MedusaError(MedusaError.Types.DUPLICATE_ERROR, duplicateMessage)
     if (code) {

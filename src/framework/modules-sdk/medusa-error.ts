@@ -14,6 +14,10 @@ export class MedusaError extends Error {
     UNEXPECTED_STATE: "unexpected_state",
     CONFLICT: "conflict",
     PAYMENT_AUTHORIZATION_ERROR: "payment_authorization_error",
+    // Beyond Medusa's set (see DESIGN "Decisions"): a missing scope or origin, a rate limit, a database outage.
+    FORBIDDEN: "forbidden",
+    TOO_MANY_REQUESTS: "too_many_requests",
+    SERVICE_UNAVAILABLE: "service_unavailable",
   } as const
 
   static Codes = {

@@ -13,6 +13,12 @@ export const getApiKeyToRollStep = createStep(
     if (!isActiveApiKey(key)) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cannot roll api key ${key.id}: it is already revoked. Create a new key instead.`)
     }
+    if (key.revoked_at) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Cannot roll api key ${key.id}: its revocation is already scheduled for ${new Date(key.revoked_at).toISOString()} (rolled or revoked before); roll its successor instead`
+      )
+    }
     const channels = key.type === ApiKeyType.PUBLISHABLE ? (await salesChannelIdsOf(container, [key.id]))[key.id] : []
     return { key, sales_channel_ids: channels }
   }

@@ -1,5 +1,6 @@
 import type { AwilixContainer } from "awilix"
 import { notFound } from "../../../framework/modules-sdk/errors"
+import { isPlausibleId } from "../../../framework/modules-sdk/service"
 import { ApiKey, type ApiKeyDTO } from "../../../modules/api-key"
 import { hasSalesChannels, queryService } from "../../utils"
 import { parseApiKeyFields, toQueryFields } from "./query-config"
@@ -28,6 +29,7 @@ export async function queryApiKeys(
 
 /** One key read back after a change; not_found with Medusa's message when it does not exist. */
 export async function refetchApiKey(scope: AwilixContainer, id: string, fields: string | undefined): Promise<Record<string, unknown>> {
+  if (!isPlausibleId(id)) throw notFound(ApiKey.name, [id])
   const { data } = await queryApiKeys(scope, fields, { id })
   if (!data[0]) throw notFound(ApiKey.name, [id])
   return data[0]

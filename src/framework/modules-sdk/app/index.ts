@@ -1,6 +1,6 @@
 export { listAppModules, readMedusaConfig } from "./config"
 export type { AppModule, HostBuiltIns, MedusaConfig, ModuleConfigEntry } from "./config"
-export { applicableLinks, ContainerRegistrationKeys, loadApp } from "./load-app"
+export { applicableLinks, ContainerRegistrationKeys, HEALTH_CHECK, loadApp } from "./load-app"
 export type { LoadMedusaAppOptions, MedusaApp } from "./load-app"
 export { revertAppMigrations, runAppMigrations } from "./migrations"
 export type { MigrationReport } from "./migrations"

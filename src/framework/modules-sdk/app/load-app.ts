@@ -1,5 +1,7 @@
 import path from "node:path"
 import { asValue, createContainer, InjectionMode, type AwilixContainer } from "awilix"
+import type { MikroORM } from "@mikro-orm/postgresql"
+import { pingDatabase } from "../database"
 import { loadModule, type LoadedModule } from "../load-module"
 import { MedusaError } from "../medusa-error"
 import { modelsOf } from "../module"
@@ -24,6 +26,9 @@ export interface MedusaApp {
   modules: Record<string, LoadedModule>
   shutdown(): Promise<void>
 }
+
+/** The app container's database health check: `() => Promise<boolean>`. */
+export const HEALTH_CHECK = "databaseHealthCheck"
 
 /** Medusa's container keys for the link and query services. */
 export const ContainerRegistrationKeys = { LINK: "link", QUERY: "query" } as const
@@ -73,9 +78,12 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
     const links = definitions.length ? await loadLinks(definitions, { clientUrl: databaseUrl }, builtIns.linkMigrations) : undefined
     closeLinks = links?.close
     const queryModules = appModules.map(({ key, definition }) => ({ name: definition.name, service: loaded[key].service, models: modelsOf(definition) }))
+    const orms = Object.values(loaded).flatMap((m) => (m.container.hasRegistration("orm") ? [m.container.resolve<MikroORM>("orm")] : []))
     container.register({
       [ContainerRegistrationKeys.LINK]: asValue(links?.link as Link | undefined),
       [ContainerRegistrationKeys.QUERY]: asValue(new Query(queryModules, links?.tables ?? [])),
+      // Every module's database answers (what /health reports).
+      [HEALTH_CHECK]: asValue(async () => (await Promise.all(orms.map((orm) => pingDatabase(orm)))).every(Boolean)),
     })
   } catch (error) {
     await shutdown()

@@ -3,7 +3,7 @@ import type { ChangeFeed } from "../change-feed"
 import type { Context } from "../context"
 import { databaseErrorTranslator, invalid } from "../errors"
 import { generateEntityId } from "../ids"
-import { ModelRepository } from "../service"
+import { assertPlainText, isPlausibleId, ModelRepository } from "../service"
 import { readManager, withTransaction } from "../transactions"
 import type { LinkDefinition } from "./define-link"
 
@@ -36,10 +36,10 @@ export class LinkTable {
     return { [this.columns[0]]: row[this.columns[0]] as string, [this.columns[1]]: row[this.columns[1]] as string }
   }
 
-  /** `{}` matches every link; an empty id list matches none. */
+  /** `{}` matches every link; an empty id list matches none (nor do ids no record can have). */
   private where(filter: Record<string, string[] | undefined>): Record<string, unknown> {
     const where: Record<string, unknown> = { deleted_at: null }
-    for (const column of this.columns) if (filter[column]) where[column] = { $in: filter[column] }
+    for (const column of this.columns) if (filter[column]) where[column] = { $in: filter[column]!.filter(isPlausibleId) }
     return where
   }
 
@@ -52,6 +52,7 @@ export class LinkTable {
   /** Links the pairs not linked yet; returns those it created, in the order given. */
   async create(pairs: LinkRow[], sharedContext?: Context): Promise<LinkRow[]> {
     if (!pairs.length) return []
+    for (const pair of pairs) for (const column of this.columns) assertPlainText(pair[column], column)
     const inserted = await withTransaction(this.orm, sharedContext, async (em) => {
       const rows = pairs.map((pair) => ({ id: generateEntityId(this.definition.model.fields.idPrefix), ...pair }))
       const result = (await em
@@ -70,7 +71,8 @@ export class LinkTable {
   }
 
   /** Removes exactly these pairs; returns those that existed. */
-  dismiss(pairs: LinkRow[], sharedContext?: Context): Promise<LinkRow[]> {
+  dismiss(requested: LinkRow[], sharedContext?: Context): Promise<LinkRow[]> {
+    const pairs = requested.filter((pair) => this.columns.every((c) => isPlausibleId(pair[c])))
     if (!pairs.length) return Promise.resolve([])
     const [a, b] = this.columns
     return this.remove((q) => q.where((w) => pairs.forEach((pair) => w.orWhere({ [a]: pair[a], [b]: pair[b] }))), sharedContext)
@@ -82,7 +84,7 @@ export class LinkTable {
       throw invalid(`Removing links of ${this.definition.tableName} needs ${this.columns.join(" and/or ")} lists`)
     }
     return this.remove((q) => {
-      for (const column of this.columns) if (filter[column]) q.whereIn(column, filter[column]!)
+      for (const column of this.columns) if (filter[column]) q.whereIn(column, filter[column]!.filter(isPlausibleId))
       return q
     }, sharedContext)
   }

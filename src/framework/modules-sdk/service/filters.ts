@@ -1,6 +1,7 @@
 import type { FilterQuery } from "@mikro-orm/core"
 import type { ModelDefinition, NamedProperty } from "../model"
 import { invalid, isPlainObject } from "../errors"
+import { assertPlainText, isStorableDate } from "./input"
 
 /**
  * Medusa-style filters (`{ id: ["a", "b"], q: "web", created_at: { $gt: date }, $or: […] }`) as a
@@ -36,7 +37,7 @@ function checkValue(property: NamedProperty, value: unknown): unknown {
   switch (property.kind) {
     case "dateTime": {
       const date = value instanceof Date ? value : typeof value === "string" || typeof value === "number" ? new Date(value) : null
-      if (!date || Number.isNaN(date.getTime())) throw invalid(`Filter ${field} expects a date, got ${describe(value)}`)
+      if (!date || !isStorableDate(date)) throw invalid(`Filter ${field} expects a date in the years 0 to 9999, got ${describe(value)}`)
       return date
     }
     case "boolean":
@@ -56,7 +57,7 @@ function checkValue(property: NamedProperty, value: unknown): unknown {
     }
     default:
       if (typeof value !== "string") throw invalid(`Filter ${field} expects a string or an array of strings, got ${describe(value)}`)
-      return value
+      return assertPlainText(value, `Filter ${field}`)
   }
 }
 
@@ -115,6 +116,7 @@ export function buildWhere(model: ModelDefinition, filters: unknown, rules: Reco
     const { searchable } = model.fields
     if (key === "q" && searchable.length) {
       if (typeof value !== "string") throw invalid(`Filter q expects a string, got ${describe(value)}`)
+      assertPlainText(value, "Filter q")
       parts.push({ $or: searchable.map((field) => ({ [field]: { $ilike: likePattern(value) } })) })
       continue
     }

@@ -11,11 +11,39 @@ function got(value: unknown): string {
   return value === undefined ? "it is missing" : `got ${JSON.stringify(value)}`
 }
 
+/** C0 control characters and DEL; a tab is allowed in free text. PostgreSQL refuses NUL outright. */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000A-\u001F\u007F]/
+
+/** Refuses text a client cannot have meant (NUL and other control characters), before any query. */
+export function assertPlainText(value: string, field: string, where = ""): string {
+  const found = CONTROL_CHARACTER.exec(value)
+  if (found) {
+    const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")
+    throw invalid(`${field} must not contain control characters${where}; found U+${code}`)
+  }
+  return value
+}
+
 export function requireNonEmptyString(value: unknown, field: string, where = ""): string {
   if (typeof value !== "string" || value.trim() === "") {
     throw invalid(`${field} must be a non-empty string${where}; ${got(value)}`)
   }
-  return value
+  return assertPlainText(value, field, where)
+}
+
+/** The longest id any record can have (Medusa's are a prefix and a 26-character ULID). */
+export const MAX_ID_LENGTH = 128
+
+/** Whether `id` could name a record: a caller asking for anything else gets not_found without a query. */
+export function isPlausibleId(id: string): boolean {
+  return id.length <= MAX_ID_LENGTH && !CONTROL_CHARACTER.test(id)
+}
+
+/** Dates PostgreSQL and every client agree on: years 0 to 9999. */
+export function isStorableDate(date: Date): boolean {
+  if (Number.isNaN(date.getTime())) return false
+  const year = date.getUTCFullYear()
+  return year >= 0 && year <= 9999
 }
 
 /** One id or a list of them, without repeats. */
@@ -42,7 +70,7 @@ function checkField(property: NamedProperty, value: unknown, where: string): unk
       return value
     case "dateTime": {
       const date = value instanceof Date ? value : typeof value === "string" ? new Date(value) : null
-      if (!date || Number.isNaN(date.getTime())) throw invalid(`${field} must be a date${where}; ${got(value)}`)
+      if (!date || !isStorableDate(date)) throw invalid(`${field} must be a date in the years 0 to 9999${where}; ${got(value)}`)
       return date
     }
     case "enum":
@@ -56,7 +84,7 @@ function checkField(property: NamedProperty, value: unknown, where: string): unk
     default:
       if (property.nullable) {
         if (typeof value !== "string") throw invalid(`${field} must be a string or null${where}; ${got(value)}`)
-        return value
+        return assertPlainText(value, field, where)
       }
       return requireNonEmptyString(value, field, where)
   }

@@ -7,7 +7,7 @@ import type { ModelDefinition } from "../model"
 import { readManager, withTransaction } from "../transactions"
 import { buildWhere, type FilterRule } from "./filters"
 import { buildFindOptions, type FindConfig } from "./find-config"
-import { article, requireNonEmptyString, validateCreateInput, validateUpdateInput } from "./input"
+import { article, isPlausibleId, requireNonEmptyString, validateCreateInput, validateUpdateInput } from "./input"
 import { ModelRepository } from "./repository"
 
 export interface ServiceDependencies {
@@ -108,6 +108,7 @@ export abstract class MedusaServiceBase {
   // ---- reads --------------------------------------------------------------------------------
 
   protected async retrieve_(name: string, id: unknown, config?: FindConfig, sharedContext?: Context): Promise<Dto> {
+    if (typeof id === "string" && id !== "" && !isPlausibleId(id)) throw notFound(this.model_(name).name, [id])
     requireNonEmptyString(id, '"id"')
     const [row] = await this.list_(name, { [this.model_(name).fields.primaryKey]: id }, { ...config, skip: undefined, take: 1 }, sharedContext)
     if (!row) throw notFound(this.model_(name).name, [id as string])
@@ -181,6 +182,8 @@ export abstract class MedusaServiceBase {
     const model = this.model_(name)
     const repository = this.repository_(name)
     const ids = updates.map((u) => u.id)
+    const impossible = ids.filter((id) => !isPlausibleId(id))
+    if (impossible.length) throw notFound(model.name, impossible)
     const rows = await withTransaction(this.orm_, sharedContext, async (em) => {
       const existing = new Map((await repository.findByIds(em, ids, { lock: "update" })).map((row) => [row[model.fields.primaryKey] as string, row]))
       const missing = [...new Set(ids.filter((id) => !existing.has(id)))]
@@ -222,20 +225,27 @@ export abstract class MedusaServiceBase {
 
   // ---- delete, soft delete, restore ----------------------------------------------------------
 
-  protected async delete_(name: string, ids: string[], sharedContext?: Context): Promise<void> {
+  protected async delete_(name: string, requested: string[], sharedContext?: Context): Promise<void> {
+    // Ids no record can have are not looked up: deleting them is a no-op, like any unknown id.
+    const ids = requested.filter(isPlausibleId)
+    if (!ids.length) return
     await withTransaction(this.orm_, sharedContext, async (em) => {
       await this.beforeDelete_(name, em, ids)
       await this.publishChanges_(name, em, await this.repository_(name).deleteByIds(em, ids))
     }).catch(this.translateError_(name))
   }
 
-  protected async softDelete_(name: string, ids: string[], sharedContext?: Context): Promise<void> {
+  protected async softDelete_(name: string, requested: string[], sharedContext?: Context): Promise<void> {
+    const ids = requested.filter(isPlausibleId)
+    if (!ids.length) return
     await withTransaction(this.orm_, sharedContext, async (em) => {
       await this.publishChanges_(name, em, await this.repository_(name).softDeleteByIds(em, ids, new Date()))
     }).catch(this.translateError_(name))
   }
 
-  protected async restore_(name: string, ids: string[], sharedContext?: Context): Promise<void> {
+  protected async restore_(name: string, requested: string[], sharedContext?: Context): Promise<void> {
+    const ids = requested.filter(isPlausibleId)
+    if (!ids.length) return
     await withTransaction(this.orm_, sharedContext, async (em) => {
       await this.beforeRestore_(name, em, ids)
       await this.publishChanges_(name, em, await this.repository_(name).restoreByIds(em, ids, new Date()))

@@ -3,7 +3,7 @@ import type { ChangeFeed } from "../../../framework/modules-sdk/change-feed"
 import type { Context } from "../../../framework/modules-sdk/context"
 import { databaseErrorTranslator, invalid, isPlainObject, notFound } from "../../../framework/modules-sdk/errors"
 import { MedusaError } from "../../../framework/modules-sdk/medusa-error"
-import { MedusaService, normalizeIds, requireNonEmptyString, type ServiceDependencies } from "../../../framework/modules-sdk/service"
+import { isPlausibleId, MedusaService, normalizeIds, requireNonEmptyString, type ServiceDependencies } from "../../../framework/modules-sdk/service"
 import { withTransaction } from "../../../framework/modules-sdk/transactions"
 import { generateEntityId } from "../../../framework/modules-sdk/ids"
 import type { TokenAuthenticator } from "../authentication/authenticator"
@@ -145,36 +145,33 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
   async revoke(id: string, data?: RevokeApiKeyDTO, sharedContext?: Context): Promise<ApiKeyDTO>
   async revoke(selector: string[] | FilterableApiKeyProps, data?: RevokeApiKeyDTO, sharedContext?: Context): Promise<ApiKeyDTO[]>
   async revoke(idOrSelector: string | string[] | FilterableApiKeyProps, data?: RevokeApiKeyDTO, sharedContext?: Context): Promise<OneOrMany<ApiKeyDTO>> {
-    const { revokedBy, revokeInSeconds } = validateRevokeInput(data)
+    const { revokedBy, revokeInSeconds, unscheduledOnly } = validateRevokeInput(data)
     if (typeof idOrSelector === "string") {
       requireNonEmptyString(idOrSelector, "id")
-      const [revoked] = await this.revoke_({ ids: [idOrSelector] }, revokedBy, revokeInSeconds, sharedContext)
+      const [revoked] = await this.revoke_({ ids: [idOrSelector] }, revokedBy, revokeInSeconds, sharedContext, unscheduledOnly)
       return revoked
     }
     if (Array.isArray(idOrSelector)) {
-      return this.revoke_({ ids: normalizeIds(ApiKey, idOrSelector, "revoke") }, revokedBy, revokeInSeconds, sharedContext)
+      return this.revoke_({ ids: normalizeIds(ApiKey, idOrSelector, "revoke") }, revokedBy, revokeInSeconds, sharedContext, unscheduledOnly)
     }
     if (!isPlainObject(idOrSelector)) throw invalid("revoke expects an api key id, an array of ids, or a selector")
-    return this.revoke_({ selector: idOrSelector }, revokedBy, revokeInSeconds, sharedContext)
+    return this.revoke_({ selector: idOrSelector }, revokedBy, revokeInSeconds, sharedContext, unscheduledOnly)
   }
 
   protected async revoke_(
     target: { ids: string[] } | { selector: FilterableApiKeyProps },
     revokedBy: string | null,
     revokeInSeconds: number,
-    sharedContext?: Context
+    sharedContext?: Context,
+    unscheduledOnly = false
   ): Promise<ApiKeyDTO[]> {
     return withTransaction(this.orm_, sharedContext, async (em) => {
       const keys = await this.findForRevoke(em, target)
       const now = new Date()
-      // A secret key whose revocation has taken effect cannot be revoked again; one revoked only
-      // in the future can (e.g. to bring the cut-off forward after a roll).
-      const alreadyRevoked = keys.filter((k) => k.type === ApiKeyType.SECRET && !isActiveApiKey(k, now))
-      if (alreadyRevoked.length) {
-        throw new MedusaError(MedusaError.Types.INVALID_DATA, `There are ${alreadyRevoked.length} secret keys that are already revoked.`)
-      }
+      const revokedAt = new Date(now.getTime() + revokeInSeconds * 1000)
+      assertRevocable(keys, now, revokedAt, unscheduledOnly)
       const ids = keys.map((k) => k.id)
-      await this.keys_.revoke(em, ids, new Date(now.getTime() + revokeInSeconds * 1000), revokedBy, now)
+      await this.keys_.revoke(em, ids, revokedAt, revokedBy, now)
       await this.publishChanges_("ApiKey", em, ids)
       return (await this.keys_.findByIds(em, ids)).map((row) => this.serialize_("ApiKey", row) as ApiKeyDTO)
     }).catch(translateDatabaseError)
@@ -186,6 +183,8 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
       const matched = await this.listApiKeys(target.selector, { select: ["id"] }, { transactionManager: em })
       return this.keys_.findByIds(em, matched.map((k) => k.id), { lock: "update" })
     }
+    const impossible = target.ids.filter((id) => !isPlausibleId(id))
+    if (impossible.length) throw notFound(ApiKey.name, impossible)
     const keys = await this.keys_.findByIds(em, target.ids, { lock: "update" })
     const found = new Set(keys.map((k) => k.id))
     const missing = target.ids.filter((id) => !found.has(id))
@@ -221,3 +220,39 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
 }
 
 const translateDatabaseError = databaseErrorTranslator("An api key with the same id or token already exists")
+
+/**
+ * The lifecycle rules of a revocation, checked on the locked rows: one that has taken effect is
+ * final (Medusa's message for secret keys; publishable keys too, so re-revoking never un-revokes),
+ * and one that is scheduled can only be brought forward. `unscheduledOnly` (used by roll) also
+ * refuses a key whose revocation is already scheduled, so concurrent rolls make one successor.
+ */
+function assertRevocable(keys: ApiKeyRow[], now: Date, revokedAt: Date, unscheduledOnly: boolean): void {
+  const revoked = keys.filter((k) => !isActiveApiKey(k, now))
+  const revokedSecrets = revoked.filter((k) => k.type === ApiKeyType.SECRET)
+  if (revokedSecrets.length) {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, `There are ${revokedSecrets.length} secret keys that are already revoked.`)
+  }
+  if (revoked.length) {
+    const key = revoked[0]
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      `Api key ${key.id} was revoked at ${key.revoked_at!.toISOString()}; a revocation that has taken effect is final`
+    )
+  }
+  for (const key of keys) {
+    if (!key.revoked_at) continue
+    if (unscheduledOnly) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Api key ${key.id} is already scheduled to be revoked at ${key.revoked_at.toISOString()} (rolled or revoked before); roll its successor instead`
+      )
+    }
+    if (revokedAt.getTime() > key.revoked_at.getTime()) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Api key ${key.id} is already scheduled to be revoked at ${key.revoked_at.toISOString()}; a scheduled revocation can only be brought forward`
+      )
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import { invalid, isPlainObject } from "../../../framework/modules-sdk/errors"
-import { requireNonEmptyString } from "../../../framework/modules-sdk/service"
+import { assertPlainText, requireNonEmptyString } from "../../../framework/modules-sdk/service"
 import { ApiKeyType } from "../models/api-key"
 import type { CreateApiKeyDTO, RevokeApiKeyDTO } from "../types/api-key"
 
@@ -32,15 +32,19 @@ export function validateTitleUpdate(data: unknown, where = ""): { title?: string
 /** Revocations further out than this are refused: PostgreSQL's timestamps end in year 294276, JavaScript's dates in 275760. */
 const MAX_REVOKE_IN_SECONDS = 100 * 365 * 24 * 3600
 
-export function validateRevokeInput(data: unknown): { revokedBy: string | null; revokeInSeconds: number } {
-  if (data === undefined || data === null) return { revokedBy: null, revokeInSeconds: 0 }
+export function validateRevokeInput(data: unknown): { revokedBy: string | null; revokeInSeconds: number; unscheduledOnly: boolean } {
+  if (data === undefined || data === null) return { revokedBy: null, revokeInSeconds: 0, unscheduledOnly: false }
   if (!isPlainObject(data)) throw invalid("The revoke options must be an object such as { revoked_by, revoke_in }")
-  const { revoked_by, revoke_in } = data as RevokeApiKeyDTO
+  const { revoked_by, revoke_in, unscheduled_only } = data as RevokeApiKeyDTO
+  if (unscheduled_only !== undefined && typeof unscheduled_only !== "boolean") {
+    throw invalid(`unscheduled_only must be true or false; got ${JSON.stringify(unscheduled_only)}`)
+  }
   if (revoked_by !== undefined && revoked_by !== null && typeof revoked_by !== "string") {
     throw invalid(`revoked_by must be a string; got ${JSON.stringify(revoked_by)}`)
   }
   if (revoke_in !== undefined && (typeof revoke_in !== "number" || !Number.isFinite(revoke_in) || revoke_in < 0 || revoke_in > MAX_REVOKE_IN_SECONDS)) {
     throw invalid(`revoke_in must be a number of seconds from 0 to ${MAX_REVOKE_IN_SECONDS} (100 years); got ${JSON.stringify(revoke_in)}`)
   }
-  return { revokedBy: revoked_by ?? null, revokeInSeconds: revoke_in ?? 0 }
+  if (typeof revoked_by === "string") assertPlainText(revoked_by, "revoked_by")
+  return { revokedBy: revoked_by ?? null, revokeInSeconds: revoke_in ?? 0, unscheduledOnly: unscheduled_only ?? false }
 }

@@ -22,8 +22,10 @@ export interface UpsertApiKeyDTO extends Partial<CreateApiKeyDTO> {
 
 export interface RevokeApiKeyDTO {
   revoked_by?: string | null
-  /** Seconds from now until the key stops working; 0 or absent revokes at once. */
+  /** Seconds from now until the key stops working; 0 or absent revokes at once (at most 100 years). */
   revoke_in?: number
+  /** Refuse (not_allowed) keys whose revocation is already scheduled; roll uses it so one key gets one successor. */
+  unscheduled_only?: boolean
 }
 
 /** Medusa's filters on api keys: any readable field, `q` (title and redacted), `$and`, `$or`. */

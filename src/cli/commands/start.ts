@@ -1,4 +1,5 @@
-import { createServer, type Server } from "node:http"
+import type { Server } from "node:http"
+import { createHttpServer, timeoutsFromEnvironment } from "../../framework/http/server"
 import { createApp } from "../../http"
 import { loadMedusaApp, runAppMigrations, type MedusaApp } from "../../medusa-app"
 import { MedusaError } from "../../framework/modules-sdk/medusa-error"
@@ -81,7 +82,7 @@ export async function start(args: string[], ctx: CliContext): Promise<number> {
     const applied = (await runAppMigrations(project.config, project.directory, db.url)).flatMap((r) => r.migrations)
     if (applied.length) ctx.info(`Applied ${applied.length} migration(s): ${applied.join(", ")}`)
     app = await loadMedusaApp({ directory: project.directory, config: project.config, databaseUrl: db.url })
-    const server = createServer(createApp({ container: app.container, directory: project.directory }))
+    const server = createHttpServer(createApp({ container: app.container, directory: project.directory }), timeoutsFromEnvironment())
     const actualPort = await listen(server, port, process.env.HOST || undefined)
     ctx.out(`Server is ready on http://localhost:${actualPort}`)
 

@@ -20,3 +20,5 @@ export type {
   MedusaStoreRequest,
   PublishableKeyContext,
 } from "./types"
+export { createHttpServer, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from "./server"
+export type { ServerTimeouts } from "./server"

@@ -7,6 +7,7 @@ import { ApiKey, type ApiKeyRow } from "../models/api-key"
 import type { ApiKeyRepository } from "../repositories/api-key-repository"
 import type { SecretHasher } from "./hasher"
 import type { LastUsedTracker } from "./last-used-tracker"
+import type { LegacyGuard } from "./legacy-guard"
 import { ScryptQueueFullError, type ScryptLimiter } from "./scrypt-limiter"
 import { isMedusaLegacyHash, isWellFormedSecretToken, redactToken, tokenLookupDigest } from "./token"
 import type { VerificationCache, VerificationCacheStats } from "./verification-cache"
@@ -18,6 +19,8 @@ export interface AuthenticationStats {
   listening: boolean
   feedConnections: number
   scrypt: { hashes: number; verifications: number; active: number; queued: number; refused: number }
+  /** Forged-token protection of keys Medusa created: verifications skipped for keys that failed too often, and the legacy queue. */
+  legacy: { blocked: number; active: number; queued: number; refused: number }
 }
 
 /** The parts, built once by the module's loader from its normalised options. */
@@ -33,6 +36,10 @@ export interface AuthenticatorParts {
   lastUsed?: LastUsedTracker
   /** The cache's bound on how late a change of another process may be heard. */
   propagationMs?: number
+  /** Bounds on verifying tokens against keys Medusa created. */
+  legacyGuard: LegacyGuard
+  /** How many verified (token digest → stored hash) pairs to remember. Default 10000. */
+  verifiedMax?: number
 }
 
 /** A cold verification's answer: the key, or why not — only a real "no" may be remembered. */
@@ -56,6 +63,12 @@ interface Flight {
 export class TokenAuthenticator {
   /** Concurrent cold verifications of one token share one query and one scrypt. */
   private readonly inFlight = new Map<string, Flight>()
+  /**
+   * Token digests already verified, with the stored hash they verified against. While the cache
+   * cannot be trusted (change feed down) a repeat of such a token costs the indexed query only:
+   * the row read now still decides revocation and deletion, and a changed hash means scrypt again.
+   */
+  private readonly verifiedHashes = new Map<string, string>()
 
   constructor(private readonly parts: AuthenticatorParts) {
     const { cache, changeFeed } = parts
@@ -96,9 +109,11 @@ export class TokenAuthenticator {
   private verifyCold(cache: VerificationCache, token: string, digest: string): Promise<ApiKeyRow | null> {
     const { epoch, unknownEpoch } = cache
     const flight = this.inFlight.get(digest)
-    // A flight that started before the latest invalidation may carry a stale answer: never join
-    // it. Nor any flight while the change feed is down: then nothing would tell us it went stale.
-    if (flight !== undefined && flight.epoch === epoch && flight.unknownEpoch === unknownEpoch && cache.isServing(performance.now())) {
+    // A flight that started before the latest invalidation in this process may carry a stale
+    // answer: never join it. While the change feed is down a change made by another process
+    // during a flight goes unheard, so a joiner may see a row at most one query old — far inside
+    // the propagation bound — in exchange for one query per token instead of one per call.
+    if (flight !== undefined && flight.epoch === epoch && flight.unknownEpoch === unknownEpoch) {
       return flight.promise
     }
     const promise = this.verifyAndRemember(cache, token, digest, epoch, unknownEpoch).finally(() => {
@@ -129,25 +144,40 @@ export class TokenAuthenticator {
     return publicCopy(verdict)
   }
 
-  /** One indexed query, then at most one scrypt verification. */
+  /** One indexed query, then at most one scrypt verification (none for a token verified before against the same hash). */
   private async verify(token: string, digest: string, em: EntityManager): Promise<Verdict> {
     const { repository, hasher } = this.parts
     const candidates = await repository.findAuthenticationCandidates(em, digest, redactToken(token), new Date())
     try {
       const current = candidates.find((key) => key.token_lookup === digest)
-      if (current) return (await hasher.verify(token, current.token)) ? current : "rejected"
+      if (current) return (await this.verifyCurrent(token, digest, current.token)) ? current : "rejected"
       const legacy = candidates.find((key) => key.token_lookup === null && isMedusaLegacyHash(key.token))
-      if (legacy && (await hasher.verifyMedusaLegacy(token, legacy.salt, legacy.token))) {
+      if (!legacy) return "rejected"
+      const guard = this.parts.legacyGuard
+      if (!guard.mayVerify(legacy.id)) return "refused"
+      if (await hasher.verifyMedusaLegacy(token, legacy.salt, legacy.token)) {
         await this.upgradeLegacyKey(em, legacy, token)
         return legacy
       }
-      return "rejected"
+      guard.recordFailure(legacy.id)
+      // Never remembered as unknown: a forged token must not lock the real one out for negativeTtlMs.
+      return "refused"
     } catch (error) {
       // A full scrypt queue answers "no" for this call only (see ScryptLimiter); it is not a
       // verdict on the token, so it is never remembered.
       if (error instanceof ScryptQueueFullError) return "refused"
       throw error
     }
+  }
+
+  private async verifyCurrent(token: string, digest: string, storedHash: string): Promise<boolean> {
+    if (this.verifiedHashes.get(digest) === storedHash) return true
+    if (!(await this.parts.hasher.verify(token, storedHash))) return false
+    const max = this.parts.verifiedMax ?? 10_000
+    this.verifiedHashes.delete(digest)
+    if (this.verifiedHashes.size >= max) this.verifiedHashes.delete(this.verifiedHashes.keys().next().value as string)
+    this.verifiedHashes.set(digest, storedHash)
+    return true
   }
 
   /**
@@ -178,6 +208,12 @@ export class TokenAuthenticator {
       listening: !!cache && feed.listening,
       feedConnections: feed.connections,
       scrypt: { ...hasher.counters, active: limiter.active, queued: limiter.queued, refused: limiter.refused },
+      legacy: {
+        blocked: this.parts.legacyGuard.blocked,
+        active: this.parts.legacyGuard.limiter.active,
+        queued: this.parts.legacyGuard.limiter.queued,
+        refused: this.parts.legacyGuard.limiter.refused,
+      },
     }
   }
 

@@ -35,7 +35,9 @@ export class SecretHasher {
 
   constructor(
     private readonly params: ScryptParams,
-    private readonly limiter: ScryptLimiter
+    private readonly limiter: ScryptLimiter,
+    /** Verifications against keys Medusa created run here, apart from the current-format ones. */
+    private readonly legacyLimiter: ScryptLimiter = limiter
   ) {}
 
   /** A new key's hash at the module's cost. `limited` for work on the authentication path. */
@@ -65,11 +67,11 @@ export class SecretHasher {
     })
   }
 
-  /** Medusa's own format: hex of crypto.scrypt(token, salt, 64) with N=16384, r=8, p=1; limited. */
+  /** Medusa's own format: hex of crypto.scrypt(token, salt, 64) with N=16384, r=8, p=1; through the legacy limiter. */
   async verifyMedusaLegacy(token: string, salt: string, hash: string): Promise<boolean> {
     const expected = Buffer.from(hash, "hex")
     if (expected.length !== 64) return false
-    const derived = await this.run(true, () => {
+    const derived = await this.legacyLimiter.run(() => {
       this.counters.verifications++
       return new Promise<Buffer>((resolve, reject) => nodeScrypt(token, salt, 64, (error, key) => (error ? reject(error) : resolve(key))))
     })

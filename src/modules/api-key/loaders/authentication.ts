@@ -5,6 +5,7 @@ import type { ModuleLoaderArgs } from "../../../framework/modules-sdk/module"
 import { TokenAuthenticator } from "../authentication/authenticator"
 import { SecretHasher } from "../authentication/hasher"
 import { LastUsedTracker } from "../authentication/last-used-tracker"
+import { LegacyGuard } from "../authentication/legacy-guard"
 import { ScryptLimiter } from "../authentication/scrypt-limiter"
 import { VerificationCache } from "../authentication/verification-cache"
 import { ApiKeyRepository } from "../repositories/api-key-repository"
@@ -27,7 +28,8 @@ export function authenticationLoader({ container }: ModuleLoaderArgs): void {
   const changeFeed = container.resolve<ChangeFeed>("changeFeed")
   const repository = new ApiKeyRepository()
   const limiter = new ScryptLimiter(settings.scryptQueue)
-  const hasher = new SecretHasher(settings.scrypt, limiter)
+  const legacyGuard = new LegacyGuard(settings.legacyVerification)
+  const hasher = new SecretHasher(settings.scrypt, limiter, legacyGuard.limiter)
   const authenticator = new TokenAuthenticator({
     orm,
     repository,
@@ -37,6 +39,8 @@ export function authenticationLoader({ container }: ModuleLoaderArgs): void {
     cache: settings.authCache ? new VerificationCache(settings.authCache) : undefined,
     lastUsed: settings.lastUsedAt ? new LastUsedTracker(orm, repository, settings.lastUsedAt) : undefined,
     propagationMs: settings.authCache ? settings.authCache.propagationMs : undefined,
+    legacyGuard,
+    verifiedMax: settings.authCache ? settings.authCache.max : undefined,
   })
   container.register({
     apiKeyRepository: asValue(repository),

@@ -5,6 +5,7 @@ import { validateAuthCacheOption, type AuthCacheSettings } from "../authenticati
 import { validateLastUsedAtOption, type LastUsedAtSettings } from "../authentication/last-used-tracker"
 import { validateScryptQueueOption, type ScryptQueueSettings } from "../authentication/scrypt-limiter"
 import type { ApiKeyModuleOptions } from "../types/options"
+import { validateLegacyVerificationOption, type LegacyVerificationSettings } from "../authentication/legacy-guard"
 import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "../../../framework/modules-sdk/options"
 
 const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
@@ -14,6 +15,7 @@ const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
   authCache: ["max", "ttlMs", "negativeTtlMs", "propagationMs"],
   lastUsedAt: ["intervalMs", "flushMs"],
   scryptQueue: ["concurrency", "maxQueue"],
+  legacyVerification: ["concurrency", "maxQueue", "failuresPerKeyPerMinute"],
 }
 
 export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & {
@@ -21,6 +23,7 @@ export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & {
   authCache: AuthCacheSettings | false
   lastUsedAt: LastUsedAtSettings | false
   scryptQueue: ScryptQueueSettings
+  legacyVerification: LegacyVerificationSettings
 }
 
 /**
@@ -48,5 +51,6 @@ export function normalizeApiKeyModuleOptions(raw: unknown): NormalizedApiKeyModu
     authCache: validateAuthCacheOption(options.authCache),
     lastUsedAt: validateLastUsedAtOption(options.lastUsedAt),
     scryptQueue: validateScryptQueueOption(options.scryptQueue),
+    legacyVerification: validateLegacyVerificationOption(options.legacyVerification),
   }
 }

@@ -1,5 +1,7 @@
 import type { ModuleDatabaseOptions } from "../../../framework/modules-sdk/database"
 import type { ScryptParams } from "../authentication/hasher"
+import type { LegacyVerificationOption } from "../authentication/legacy-guard"
+export type { LegacyVerificationOption }
 
 export interface SecretKeyLimitOption {
   /** How many active secret keys may exist in one scope (Medusa's old rule is 1). */
@@ -51,4 +53,6 @@ export interface ApiKeyModuleOptions {
   /** On by default; `false` never writes `last_used_at`. */
   lastUsedAt?: LastUsedAtOption | false
   scryptQueue?: ScryptQueueOption
+  /** Bounds on verifying tokens against keys Medusa created (see authentication/legacy-guard). */
+  legacyVerification?: LegacyVerificationOption
 }

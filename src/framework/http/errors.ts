@@ -114,9 +114,12 @@ const URL_WITH_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:[^\s@]*@[^\s"'<>]*/
 /** An API key token or a long piece of one (a token cut short or run into other text). */
 const TOKEN_LIKE = /(?:sk|pk)_[0-9a-fA-F]{8,}/g
 
-/** Text with connection-string passwords and anything token-like masked. */
+/** Text with connection-string passwords and anything token-like masked, and control characters escaped (no forged log lines). */
 export function redactSecrets(message: string): string {
-  return message.replace(URL_WITH_PASSWORD, (url) => redactUrl(url)).replace(TOKEN_LIKE, (token) => redactToken(token))
+  return message
+    .replace(URL_WITH_PASSWORD, (url) => redactUrl(url))
+    .replace(TOKEN_LIKE, (token) => redactToken(token))
+    .replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
 }
 
 /**
@@ -130,8 +133,7 @@ export function describeRequestTarget(url: string): string {
   } catch {
     // Malformed encoding: mask what is there as it is.
   }
-  const masked = redactSecrets(decoded)
-  return JSON.stringify(masked).slice(1, -1)
+  return redactSecrets(decoded).replace(/\n/g, "\\n")
 }
 
 /**

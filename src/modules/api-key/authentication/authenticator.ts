@@ -153,13 +153,11 @@ export class TokenAuthenticator {
       if (current) return (await this.verifyCurrent(token, digest, current.token)) ? current : "rejected"
       const legacy = candidates.find((key) => key.token_lookup === null && isMedusaLegacyHash(key.token))
       if (!legacy) return "rejected"
-      const guard = this.parts.legacyGuard
-      if (!guard.mayVerify(legacy.id)) return "refused"
-      if (await hasher.verifyMedusaLegacy(token, legacy.salt, legacy.token)) {
+      const verified = await this.parts.legacyGuard.verify(legacy.id, () => hasher.verifyMedusaLegacy(token, legacy.salt, legacy.token))
+      if (verified === true) {
         await this.upgradeLegacyKey(em, legacy, token)
         return legacy
       }
-      guard.recordFailure(legacy.id)
       // Never remembered as unknown: a forged token must not lock the real one out for negativeTtlMs.
       return "refused"
     } catch (error) {

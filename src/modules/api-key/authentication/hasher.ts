@@ -35,9 +35,7 @@ export class SecretHasher {
 
   constructor(
     private readonly params: ScryptParams,
-    private readonly limiter: ScryptLimiter,
-    /** Verifications against keys Medusa created run here, apart from the current-format ones. */
-    private readonly legacyLimiter: ScryptLimiter = limiter
+    private readonly limiter: ScryptLimiter
   ) {}
 
   /** A new key's hash at the module's cost. `limited` for work on the authentication path. */
@@ -67,14 +65,15 @@ export class SecretHasher {
     })
   }
 
-  /** Medusa's own format: hex of crypto.scrypt(token, salt, 64) with N=16384, r=8, p=1; through the legacy limiter. */
+  /**
+   * Medusa's own format: hex of crypto.scrypt(token, salt, 64) with N=16384, r=8, p=1. Not limited
+   * here: the caller runs it through the LegacyGuard, apart from current-format verifications.
+   */
   async verifyMedusaLegacy(token: string, salt: string, hash: string): Promise<boolean> {
     const expected = Buffer.from(hash, "hex")
     if (expected.length !== 64) return false
-    const derived = await this.legacyLimiter.run(() => {
-      this.counters.verifications++
-      return new Promise<Buffer>((resolve, reject) => nodeScrypt(token, salt, 64, (error, key) => (error ? reject(error) : resolve(key))))
-    })
+    this.counters.verifications++
+    const derived = await new Promise<Buffer>((resolve, reject) => nodeScrypt(token, salt, 64, (error, key) => (error ? reject(error) : resolve(key))))
     return timingSafeEqual(derived, expected)
   }
 

@@ -36,8 +36,24 @@ export class LegacyGuard {
     this.limiter = new ScryptLimiter({ concurrency: settings.concurrency, maxQueue: settings.maxQueue })
   }
 
+  /**
+   * Runs one verification against a legacy key through the guard's queue: "blocked" when the key's
+   * failure budget is spent by the time its turn comes (checked then, so a burst queued at once is
+   * held to the budget too); a failure is counted against the key. A full queue throws
+   * ScryptQueueFullError, as the main limiter does.
+   */
+  verify(keyId: string, work: () => Promise<boolean>): Promise<boolean | "blocked"> {
+    if (!this.mayVerify(keyId)) return Promise.resolve("blocked")
+    return this.limiter.run(async () => {
+      if (!this.mayVerify(keyId)) return "blocked"
+      const verified = await work()
+      if (!verified) this.recordFailure(keyId)
+      return verified
+    })
+  }
+
   /** Whether a verification against this legacy key may run now. */
-  mayVerify(keyId: string, now = Date.now()): boolean {
+  private mayVerify(keyId: string, now = Date.now()): boolean {
     const entry = this.failures.get(keyId)
     if (!entry || now - entry.since >= WINDOW_MS) return true
     if (entry.count < this.settings.failuresPerKeyPerMinute) return true
@@ -45,7 +61,7 @@ export class LegacyGuard {
     return false
   }
 
-  recordFailure(keyId: string, now = Date.now()): void {
+  private recordFailure(keyId: string, now = Date.now()): void {
     const entry = this.failures.get(keyId)
     if (entry && now - entry.since < WINDOW_MS) {
       entry.count++

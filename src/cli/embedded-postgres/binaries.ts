@@ -28,8 +28,14 @@ async function locatePlatformPackage(): Promise<PlatformPackage> {
   } catch {
     throw embeddedError(`No PostgreSQL binaries for this platform (${name} is not installed): set DATABASE_URL to a PostgreSQL server instead`)
   }
-  const { postgres, initdb } = (await import(pathToFileURL(entry).href)) as Binaries
   const dir = path.resolve(path.dirname(entry), "..")
+  // The package's entry only names native/bin/postgres and native/bin/initdb; reading them there
+  // spares an ESM import (which a CommonJS test runner cannot do). The entry is asked only if the
+  // layout ever changes.
+  const inNative = (name: string) => path.join(dir, "native", "bin", name)
+  const { postgres, initdb } = existsSync(inNative("postgres")) && existsSync(inNative("initdb"))
+    ? { postgres: inNative("postgres"), initdb: inNative("initdb") }
+    : ((await import(pathToFileURL(entry).href)) as Binaries)
   const { version } = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string }
   return { dir, version, postgres, initdb }
 }

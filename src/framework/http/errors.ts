@@ -151,8 +151,12 @@ export function describeForLog(error: unknown): string {
   return [`${error.name}${type}: ${redactSecrets(error.message)}`, ...frames, ...cause].join("\n")
 }
 
+/** An outage answers every request with 503: it is reported once per this many ms, not per request. */
+const OUTAGE_LOG_INTERVAL_MS = 10_000
+
 /** The last middleware: Medusa's error body, no stack traces or internals for the client. */
 export function errorHandler(logger: HttpLogger): ErrorRequestHandler {
+  let outageLoggedAt = 0
   return (error, req, res, next) => {
     if (res.headersSent) {
       // Too late for a JSON body; let express end the connection.
@@ -160,7 +164,13 @@ export function errorHandler(logger: HttpLogger): ErrorRequestHandler {
       return
     }
     const { status, body, headers } = toErrorResponse(error)
-    if (status >= 500) {
+    if (status === 503) {
+      const now = Date.now()
+      if (now - outageLoggedAt >= OUTAGE_LOG_INTERVAL_MS) {
+        outageLoggedAt = now
+        logger.error(`The database is unreachable: answering 503 with Retry-After ${RETRY_AFTER_SECONDS} until it is back`)
+      }
+    } else if (status >= 500) {
       // The method and target identify the request (tokens masked); its headers and body may
       // carry credentials and are never logged.
       logger.error(`${req.method} ${describeRequestTarget(req.originalUrl)} failed: ${describeForLog(error)}`)

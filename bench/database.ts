@@ -9,6 +9,8 @@ import { progress } from "./stats"
 
 export interface BenchDatabase {
   url: string
+  /** The server's own database, for statements about the bench database (allow_connections …). */
+  adminUrl: string
   serverVersion: string
   drop(): Promise<void>
 }
@@ -52,6 +54,7 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   url.pathname = `/${name}`
   return {
     url: url.toString(),
+    adminUrl,
     serverVersion,
     drop: async () => {
       await withClient(adminUrl, (c) => c.query(`drop database if exists "${name}" with (force)`))

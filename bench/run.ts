@@ -4,6 +4,7 @@ import { initialize, runMigrations, type ApiKeyModuleService } from "../src"
 import { bulkInsertSecretKeys, createBenchDatabase, sql } from "./database"
 import { measureHttp } from "./http"
 import { measureRevocationPropagation } from "./propagation"
+import { measureFeedDown, measureLegacyForgery } from "./failure"
 import { median, percentile, progress, round, timeMicros } from "./stats"
 
 /**
@@ -20,6 +21,8 @@ const sizes = {
   byKeys: [1, 1000, 100_000],
   httpSeconds: quick ? 5 : 15,
   propagationRounds: quick ? 5 : 15,
+  feedDownCalls: quick ? 500 : 3000,
+  forgeryValidKeys: quick ? 8 : 30,
 }
 
 type Service = ApiKeyModuleService
@@ -138,7 +141,10 @@ async function main() {
       await service.onApplicationShutdown()
     }
     const by_keys = await measureByKeys(db.url, sizes.byKeys)
-    ;(report.authenticate as Record<string, unknown>).by_keys = by_keys
+    progress("authenticate with the change feed down; valid keys during a forgery flood")
+    const feed_down = await measureFeedDown(db.url, sizes.feedDownCalls, db.adminUrl)
+    const legacy_forgery = await measureLegacyForgery(db.url, sizes.forgeryValidKeys)
+    Object.assign(report.authenticate as Record<string, unknown>, { by_keys, feed_down, legacy_forgery })
     progress("admin HTTP route with secret-key auth (autocannon)")
     const http = await measureHttp(db.url, sizes.httpSeconds)
     progress("revocation propagation between two processes")

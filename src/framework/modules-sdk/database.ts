@@ -12,6 +12,13 @@ export interface ModuleDatabaseOptions {
   /** Log every query through `logger` (useful to see what a call costs). */
   debug?: boolean
   logger?: (message: string) => void
+  /** Merged into the pg driver settings (e.g. `{ connection: { ssl: false } }`), as Medusa passes them. */
+  driverOptions?: Record<string, unknown>
+  /**
+   * An open knex connection (Medusa's shared `__pg_connection__`). Only its connection string is
+   * used: the module keeps a pool of its own (see DESIGN: a module owns its ORM).
+   */
+  connection?: unknown
 }
 
 export interface ModuleOrmConfig {
@@ -22,8 +29,15 @@ export interface ModuleOrmConfig {
   migrationsTable: string
 }
 
+/** The connection string of a knex instance (what Medusa's shared connection is), if it has one. */
+function connectionStringOf(connection: unknown): string | undefined {
+  const client = (connection as { client?: { config?: { connection?: unknown } } } | undefined)?.client
+  const config = client?.config?.connection
+  return typeof config === "string" ? config : (config as { connectionString?: string } | undefined)?.connectionString
+}
+
 function requireClientUrl(database?: ModuleDatabaseOptions): string {
-  const url = database?.clientUrl
+  const url = database?.clientUrl || connectionStringOf(database?.connection)
   if (!url || typeof url !== "string") {
     throw new MedusaError(
       MedusaError.Types.INVALID_DATA,
@@ -52,6 +66,7 @@ export async function connectModuleOrm(config: ModuleOrmConfig): Promise<MikroOR
     },
     discovery: { warnWhenNoEntities: false },
     pool: { min: 0, max: 10, ...config.database?.pool },
+    ...(config.database?.driverOptions ? { driverOptions: config.database.driverOptions } : {}),
     debug: config.database?.debug || logger ? ["query"] : false,
     logger: logger ?? (() => undefined),
     // A missing database is a configuration error to report, not something to create silently.

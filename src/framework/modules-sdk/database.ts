@@ -12,6 +12,13 @@ export interface ModuleDatabaseOptions {
   /** Log every query through `logger` (useful to see what a call costs). */
   debug?: boolean
   logger?: (message: string) => void
+  /** Merged into the pg driver settings (e.g. `{ connection: { ssl: false } }`), as Medusa passes them. */
+  driverOptions?: Record<string, unknown>
+  /**
+   * An open knex connection (Medusa's shared `__pg_connection__`). Only its connection string is
+   * used: the module keeps a pool of its own (see DESIGN: a module owns its ORM).
+   */
+  connection?: unknown
 }
 
 export interface ModuleOrmConfig {
@@ -25,8 +32,28 @@ export interface ModuleOrmConfig {
 const CONNECT_TIMEOUT_MS = 3_000
 const ACQUIRE_TIMEOUT_MS = 5_000
 
+/** The connection string of a knex instance (what Medusa's shared connection is), if it has one. */
+function connectionStringOf(connection: unknown): string | undefined {
+  const client = (connection as { client?: { config?: { connection?: unknown } } } | undefined)?.client
+  const config = client?.config?.connection
+  return typeof config === "string" ? config : (config as { connectionString?: string } | undefined)?.connectionString
+}
+
+/** knex writes pool connection errors to the console; they reach callers as query errors anyway. */
+const quietKnexLog = { warn: () => undefined, error: () => undefined, deprecate: () => undefined, debug: () => undefined }
+
+function withDriverDefaults(given: Record<string, unknown> | undefined): Record<string, unknown> {
+  const connection = (given?.connection ?? {}) as Record<string, unknown>
+  return {
+    acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
+    log: quietKnexLog,
+    ...given,
+    connection: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...connection },
+  }
+}
+
 function requireClientUrl(database?: ModuleDatabaseOptions): string {
-  const url = database?.clientUrl
+  const url = database?.clientUrl || connectionStringOf(database?.connection)
   if (!url || typeof url !== "string") {
     throw new MedusaError(
       MedusaError.Types.INVALID_DATA,
@@ -56,8 +83,9 @@ export async function connectModuleOrm(config: ModuleOrmConfig): Promise<MikroOR
     discovery: { warnWhenNoEntities: false },
     pool: { min: 0, max: 10, ...config.database?.pool },
     // While the database is unreachable, fail within seconds (a 503 the client can retry) rather
-    // than holding requests for knex's default minute.
-    driverOptions: { connection: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS }, acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS },
+    // than holding requests for knex's default minute. Given driver options (Medusa passes its
+    // shared settings) are merged over these.
+    driverOptions: withDriverDefaults(config.database?.driverOptions),
     debug: config.database?.debug || logger ? ["query"] : false,
     logger: logger ?? (() => undefined),
     // A missing database is a configuration error to report, not something to create silently.

@@ -1,9 +1,7 @@
-import { asValue, createContainer, InjectionMode, type AwilixContainer } from "awilix"
+import { createContainer, InjectionMode, type AwilixContainer } from "awilix"
 import type { MikroORM } from "@mikro-orm/postgresql"
-import { ChangeFeed } from "./change-feed"
-import { connectModuleOrm, type ModuleDatabaseOptions } from "./database"
-import { migrationsTableOf, modelsOf, type ModuleExports, type ModuleLoader } from "./module"
-import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "./options"
+import type { ChangeFeed } from "./change-feed"
+import { CONNECTION_LOADER, connectionLoader, moduleLoaders, moduleOrmConfig, type ModuleExports } from "./module"
 
 export interface LoadedModule<TService = any> {
   service: TService
@@ -11,33 +9,9 @@ export interface LoadedModule<TService = any> {
   shutdown(): Promise<void>
 }
 
-/** The ORM settings of a module: its models' entities and its migrations, on its database. */
-export function moduleOrmConfig(definition: ModuleExports, options: Record<string, unknown> | undefined) {
-  const database = options?.database as ModuleDatabaseOptions | undefined
-  assertKnownOptionKeys(database, DATABASE_OPTION_KEYS, "database.")
-  return {
-    database,
-    entities: modelsOf(definition).map((model) => model.entity),
-    migrationsList: definition.migrations,
-    migrationsTable: migrationsTableOf(definition.name),
-  }
-}
+export { moduleOrmConfig }
 
-/**
- * The connection of a module that has models: its ORM, and the change feed its writes publish to.
- * A module may list it among its loaders to choose when it runs (after checking its options, so
- * a typo is reported before any connection is tried); otherwise it runs first.
- */
-export function connectionLoader(definition: ModuleExports): ModuleLoader {
-  return async ({ container, options }) => {
-    const orm = await connectModuleOrm(moduleOrmConfig(definition, options))
-    const changeFeed = new ChangeFeed({ connectionString: orm.config.get("clientUrl") as string })
-    container.register({ orm: asValue(orm), changeFeed: asValue(changeFeed) })
-  }
-}
-
-/** Marks the place of the connection in a module's `loaders`. */
-export const CONNECTION_LOADER: ModuleLoader = () => undefined
+export { CONNECTION_LOADER, connectionLoader }
 
 /**
  * Builds one module in its own container: its loaders (the connection among them), then its
@@ -59,12 +33,7 @@ export async function loadModule<TService>(definition: ModuleExports<TService>, 
     await container.dispose()
   }
   try {
-    const connect = connectionLoader(definition as ModuleExports)
-    const loaders = definition.loaders.includes(CONNECTION_LOADER) ? definition.loaders : [CONNECTION_LOADER, ...definition.loaders]
-    for (const loader of loaders) {
-      if (loader !== CONNECTION_LOADER) await loader({ container, options })
-      else if (modelsOf(definition).length) await connect({ container, options })
-    }
+    for (const loader of moduleLoaders(definition as ModuleExports)) await loader({ container, options })
     service = new definition.service(container.cradle, options)
   } catch (error) {
     await closeConnections().catch(() => undefined)

@@ -1,6 +1,11 @@
-import type { AwilixContainer } from "awilix"
+import { asValue, type AwilixContainer } from "awilix"
 import type { MigrationObject } from "@mikro-orm/core"
 import type { ModelDefinition } from "./model"
+import { revertModuleMigrations, runModuleMigrations, type ModuleDatabaseOptions, type ModuleOrmConfig } from "./database"
+import { buildJoinerConfig } from "./joiner-config"
+import { ChangeFeed } from "./change-feed"
+import { connectModuleOrm } from "./database"
+import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "./options"
 
 export interface ModuleLoaderArgs<TOptions = Record<string, unknown>> {
   /** The module's own container: its internal registrations live here, not in the app's. */
@@ -29,6 +34,14 @@ export type LinkableEntity = LinkableField & Record<string, LinkableField>
 
 export type ServiceClass<TService = unknown> = (new (deps: any, options?: any) => TService) & { $models?: Record<string, ModelDefinition> }
 
+/** What Medusa's `migrateUp` / `migrateDown` pass to a module's own migration functions. */
+export interface MedusaMigrationArgs {
+  options?: Record<string, unknown>
+  logger?: { info(message: string): void }
+  /** migrateDown: the migrations to revert (only their number is used: the newest ones go). */
+  migrationNames?: string[]
+}
+
 export interface ModuleExports<TService = unknown> {
   /** The container key of the module, e.g. "apiKey". */
   name: string
@@ -38,6 +51,13 @@ export interface ModuleExports<TService = unknown> {
   migrations: MigrationObject[]
   /** What links can point at: `linkable.apiKey`, `linkable.apiKey.publishable_key_id` … */
   linkable: Record<string, LinkableEntity>
+  /**
+   * Medusa's loader runs these instead of looking for a `migrations` folder beside the package
+   * entry (`MedusaModule.migrateUp` / `migrateDown`, i.e. `medusa db:migrate` and `db:rollback`).
+   * They apply the same migrations, in the same table, as this package's own host.
+   */
+  runMigrations(args?: MedusaMigrationArgs): Promise<{ name: string }[]>
+  revertMigration(args?: MedusaMigrationArgs): Promise<void>
 }
 
 export interface ModuleDefinitionInput<TService> {
@@ -75,17 +95,87 @@ function buildLinkable(name: string, models: ModelDefinition[], extraKeys: Recor
   return linkable
 }
 
+/** The ORM settings of a module: its models' entities and its migrations, on its database. */
+export function moduleOrmConfig(definition: Pick<ModuleExports, "name" | "service" | "migrations">, options: Record<string, unknown> | undefined): ModuleOrmConfig {
+  const database = options?.database as ModuleDatabaseOptions | undefined
+  assertKnownOptionKeys(database, DATABASE_OPTION_KEYS, "database.")
+  return {
+    database,
+    entities: modelsOf(definition).map((model) => model.entity),
+    migrationsList: definition.migrations,
+    migrationsTable: migrationsTableOf(definition.name),
+  }
+}
+
+const CONNECTS = Symbol.for("medusa-api-key.connectionLoader")
+
+/** Marks the place of the connection in a module's `loaders`. */
+export const CONNECTION_LOADER: ModuleLoader = () => undefined
+
+/**
+ * The connection of a module that has models: its ORM, and the change feed its writes publish to.
+ * A module may list CONNECTION_LOADER among its loaders to choose when it runs (after checking its
+ * options, so a typo is reported before any connection is tried); otherwise it runs first. Named
+ * `connectionLoader` because that is the name Medusa's loader looks for before adding its own.
+ */
+export function connectionLoader(definition: Pick<ModuleExports, "name" | "service" | "migrations">): ModuleLoader {
+  const connectionLoader: ModuleLoader = async ({ container, options }) => {
+    const orm = await connectModuleOrm(moduleOrmConfig(definition, options))
+    const changeFeed = new ChangeFeed({ connectionString: orm.config.get("clientUrl") as string })
+    container.register({ orm: asValue(orm), changeFeed: asValue(changeFeed) })
+  }
+  Object.defineProperty(connectionLoader, CONNECTS, { value: true })
+  return connectionLoader
+}
+
+function isConnectionLoader(loader: ModuleLoader): boolean {
+  return (loader as unknown as Record<symbol, unknown>)[CONNECTS] === true
+}
+
+/**
+ * A module's loaders as any host runs them, in order: the CONNECTION_LOADER marker replaced by the
+ * module's connection (added first when the module has models and does not place it). Loaders that
+ * already contain a connection are returned as they are, so this can be applied twice.
+ */
+export function moduleLoaders(definition: Pick<ModuleExports, "name" | "service" | "migrations" | "loaders">): ModuleLoader[] {
+  const loaders = definition.loaders ?? []
+  if (loaders.some(isConnectionLoader)) return loaders
+  if (!modelsOf(definition).length) return loaders.filter((loader) => loader !== CONNECTION_LOADER)
+  const connect = connectionLoader(definition)
+  return loaders.includes(CONNECTION_LOADER) ? loaders.map((loader) => (loader === CONNECTION_LOADER ? connect : loader)) : [connect, ...loaders]
+}
+
 /** Declares a module the way Medusa's `Module(name, { service, loaders })` does. */
 export function Module<TService>(name: string, definition: ModuleDefinitionInput<TService>): ModuleExports<TService> {
   if (!name) throw new Error("Module(name, definition) needs the module's name")
   if (typeof definition?.service !== "function") throw new Error(`Module "${name}" needs a service class`)
-  return {
+  const models = modelsOf(definition)
+  const linkableKeys = definition.linkableKeys ?? {}
+  // As Medusa's Module() does: the service tells Medusa's loader, Query and links what it holds.
+  const joinerConfig = buildJoinerConfig(name, models, linkableKeys)
+  const prototype = definition.service.prototype as { __joinerConfig?: () => unknown }
+  if (!Object.prototype.hasOwnProperty.call(prototype, "__joinerConfig")) {
+    Object.defineProperty(prototype, "__joinerConfig", { value: () => joinerConfig, writable: true, configurable: true })
+  }
+  const exports: ModuleExports<TService> = {
     name,
     service: definition.service,
-    loaders: definition.loaders ?? [],
+    loaders: [],
     migrations: definition.migrations ?? [],
-    linkable: buildLinkable(name, modelsOf(definition), definition.linkableKeys ?? {}),
+    linkable: buildLinkable(name, models, linkableKeys),
+    runMigrations: async ({ options, logger } = {}) => {
+      const applied = await runModuleMigrations(moduleOrmConfig(exports, options))
+      logger?.info(applied.length ? `${name}: applied ${applied.join(", ")}` : `${name}: database is up to date`)
+      return applied.map((migration) => ({ name: migration }))
+    },
+    revertMigration: async ({ options, logger, migrationNames } = {}) => {
+      const reverted = await revertModuleMigrations(moduleOrmConfig(exports, options), migrationNames?.length || 1)
+      logger?.info(reverted.length ? `${name}: reverted ${reverted.join(", ")}` : `${name}: nothing to revert`)
+    },
   }
+  // Medusa's loader runs `loaders` as they are, so the connection is already in place here.
+  exports.loaders = moduleLoaders({ ...exports, loaders: definition.loaders ?? [] })
+  return exports
 }
 
 export function isModuleExports(value: unknown): value is ModuleExports {

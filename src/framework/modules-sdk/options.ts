@@ -17,4 +17,8 @@ export function assertKnownOptionKeys(value: unknown, known: readonly string[], 
   }
 }
 
-export const DATABASE_OPTION_KEYS = ["clientUrl", "schema", "pool", "debug", "logger"] as const
+/**
+ * `driverOptions` and `connection` are what Medusa's own loader puts in every module's
+ * `options.database` (its shared database settings), so a module loaded by Medusa must accept them.
+ */
+export const DATABASE_OPTION_KEYS = ["clientUrl", "schema", "pool", "debug", "logger", "driverOptions", "connection"] as const

@@ -252,6 +252,15 @@ export abstract class MedusaServiceBase {
     }).catch(this.translateError_(name))
   }
 
+  /**
+   * Medusa's loader shuts modules down through `service.__hooks.onApplicationShutdown()` (it never
+   * calls `onApplicationShutdown` directly): the same close, so the module's pool and change feed
+   * end with the app under either host.
+   */
+  get __hooks(): { onApplicationShutdown: () => Promise<void> } {
+    return { onApplicationShutdown: () => this.onApplicationShutdown() }
+  }
+
   /** Releases the module's connections; the host calls it on shutdown (safe to call twice). */
   async onApplicationShutdown(): Promise<void> {
     if (this.closed_) return

@@ -440,12 +440,14 @@ describe("authenticate with the verification cache", () => {
 
   describe("bounded scrypt work", () => {
     it("refuses a cold verification when the queue is full, without remembering the refusal", async () => {
-      // Slow hashes (logN 16, ~180 ms to verify) so the first verification still holds the only slot.
-      const { service } = await instance({ scrypt: { logN: 16, r: 8, p: 1 }, scryptQueue: { concurrency: 1, maxQueue: 0 } })
+      // Slow hashes (logN 17, ~0.4 s to verify) so the first verification still holds the only slot.
+      const { service } = await instance({ scrypt: { logN: 17, r: 8, p: 1 }, scryptQueue: { concurrency: 1, maxQueue: 0 } })
       const [busy, refused] = await Promise.all([createSecret(service, "busy"), createSecret(service, "refused")])
-      const [first, second] = await Promise.all([service.authenticate(busy.token), service.authenticate(refused.token)])
-      expect(first).toEqual(expect.objectContaining({ id: busy.id }))
-      expect(second).toBe(false)
+      const first = service.authenticate(busy.token)
+      // Once the first verification holds the slot, the next cold one finds the queue full.
+      expect(await eventually(async () => service.authenticationStats().scrypt.active === 1)).toBe(true)
+      expect(await service.authenticate(refused.token)).toBe(false)
+      expect(await first).toEqual(expect.objectContaining({ id: busy.id }))
       expect(service.authenticationStats().scrypt.refused).toBe(1)
       expect(await service.authenticate(refused.token)).toEqual(expect.objectContaining({ id: refused.id }))
     })

@@ -11,23 +11,29 @@ import type { Context } from "./context"
  */
 
 type Callback = () => void
+interface EndCallback {
+  callback: Callback
+  /** Run only when the transaction committed (events), not after a rollback. */
+  onCommitOnly: boolean
+}
 
 /** Transactions opened by withTransaction, by their entity manager: their end callbacks. */
-const endCallbacks = new WeakMap<EntityManager, Callback[]>()
+const endCallbacks = new WeakMap<EntityManager, EndCallback[]>()
 
 export async function withTransaction<T>(orm: MikroORM, sharedContext: Context | undefined, work: (em: EntityManager) => Promise<T>): Promise<T> {
   const outer = sharedContext?.transactionManager
   if (outer) return work(outer)
-  let callbacks: Callback[] = []
+  const callbacks: EndCallback[] = []
+  let committed = false
   try {
-    return await orm.em.fork().transactional(async (em) => {
+    const result = await orm.em.fork().transactional(async (em) => {
       endCallbacks.set(em, callbacks)
       return work(em)
     })
+    committed = true
+    return result
   } finally {
-    const run = callbacks
-    callbacks = []
-    for (const callback of run) callback()
+    for (const { callback, onCommitOnly } of callbacks.splice(0)) if (committed || !onCommitOnly) callback()
   }
 }
 
@@ -40,7 +46,7 @@ export async function withTransaction<T>(orm: MikroORM, sharedContext: Context |
 export function onTransactionEnd(em: EntityManager, callback: Callback): boolean {
   const callbacks = endCallbacks.get(em)
   if (callbacks) {
-    callbacks.push(callback)
+    callbacks.push({ callback, onCommitOnly: false })
     return true
   }
   if (!em.isInTransaction()) {
@@ -48,6 +54,16 @@ export function onTransactionEnd(em: EntityManager, callback: Callback): boolean
     return true
   }
   return false
+}
+
+/**
+ * Runs `callback` once the transaction of `em` has committed (never after a rollback). In a
+ * transaction this helper did not open, it runs at once: that commit cannot be observed here.
+ */
+export function onTransactionCommit(em: EntityManager, callback: Callback): void {
+  const callbacks = endCallbacks.get(em)
+  if (callbacks) callbacks.push({ callback, onCommitOnly: true })
+  else callback()
 }
 
 /** An entity manager for reads: the caller's transaction if any, else a fresh fork. */

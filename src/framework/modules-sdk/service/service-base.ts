@@ -4,7 +4,8 @@ import { isContext, type Context } from "../context"
 import { databaseErrorTranslator, invalid, isPlainObject, notFound } from "../errors"
 import { generateEntityId } from "../ids"
 import type { ModelDefinition } from "../model"
-import { readManager, withTransaction } from "../transactions"
+import { buildEventMessages, optionalEventBus, type EventAction, type EventBus } from "../events"
+import { onTransactionCommit, readManager, withTransaction } from "../transactions"
 import { buildWhere, type FilterRule } from "./filters"
 import { buildFindOptions, type FindConfig } from "./find-config"
 import { article, isPlausibleId, requireNonEmptyString, validateCreateInput, validateUpdateInput } from "./input"
@@ -14,6 +15,8 @@ export interface ServiceDependencies {
   orm: MikroORM
   /** Registered by the module loader: every write publishes the ids it changed. */
   changeFeed?: ChangeFeed
+  /** Medusa's event bus (`Modules.EVENT_BUS`), when the host has one: every write emits its events. */
+  event_bus?: EventBus
 }
 
 type Row = Record<string, any>
@@ -38,6 +41,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 export abstract class MedusaServiceBase {
   protected readonly orm_: MikroORM
   protected readonly changeFeed_?: ChangeFeed
+  protected readonly eventBus_?: EventBus
   private readonly models_: Record<string, ModelDefinition>
   private readonly repositories_ = new Map<string, ModelRepository>()
   private closed_ = false
@@ -45,6 +49,7 @@ export abstract class MedusaServiceBase {
   constructor(deps: ServiceDependencies, models: Record<string, ModelDefinition>) {
     this.orm_ = deps.orm
     this.changeFeed_ = deps.changeFeed
+    this.eventBus_ = optionalEventBus(deps as unknown as Record<string, unknown>)
     this.models_ = models
     for (const [name, model] of Object.entries(models)) this.repositories_.set(name, new ModelRepository(model))
   }
@@ -100,9 +105,32 @@ export abstract class MedusaServiceBase {
     return databaseErrorTranslator(this.duplicateMessage_(name))
   }
 
-  /** Tells every process that these rows changed (inside the writing transaction). */
-  protected async publishChanges_(name: string, em: EntityManager, ids: string[]): Promise<void> {
-    if (ids.length && this.changeFeed_) await this.changeFeed_.publish(em, this.model_(name).tableName, { k: ids })
+  /**
+   * After a write, inside its transaction: tells every process that these rows changed (change
+   * feed, for caches) and emits Medusa's module events once the transaction commits.
+   */
+  protected async afterWrite_(name: string, em: EntityManager, ids: string[], action: EventAction): Promise<void> {
+    if (!ids.length) return
+    if (action !== "created" && this.changeFeed_) await this.changeFeed_.publish(em, this.model_(name).tableName, { k: ids })
+    this.emitEvents_(name, em, ids, action)
+  }
+
+  /** The module's name in event names, as Medusa's joiner config gives it (`api_key`). */
+  protected eventSource_(name: string): string {
+    const config = (this as { __joinerConfig?: () => { serviceName?: string } }).__joinerConfig?.()
+    return config?.serviceName ?? this.model_(name).tableName
+  }
+
+  protected emitEvents_(name: string, em: EntityManager, ids: string[], action: EventAction): void {
+    const bus = this.eventBus_
+    if (!bus || !ids.length) return
+    const messages = buildEventMessages(this.eventSource_(name), this.model_(name), action, ids)
+    onTransactionCommit(em, () => {
+      // Delivery is the bus's business; a failing bus must not fail the write that already committed.
+      Promise.resolve()
+        .then(() => bus.emit(messages, { internal: true }))
+        .catch(() => undefined)
+    })
   }
 
   // ---- reads --------------------------------------------------------------------------------
@@ -144,6 +172,7 @@ export abstract class MedusaServiceBase {
     const ids = rows.map((row) => row[primaryKey] as string)
     const stored = await withTransaction(this.orm_, sharedContext, async (em) => {
       await this.repository_(name).insert(em, rows)
+      await this.afterWrite_(name, em, ids, "created")
       return this.repository_(name).findByIds(em, ids)
     }).catch(this.translateError_(name))
     const byId = new Map(stored.map((row) => [row[primaryKey] as string, row]))
@@ -198,7 +227,7 @@ export abstract class MedusaServiceBase {
         Object.assign(row, effective)
         changed.add(id)
       }
-      await this.publishChanges_(name, em, [...changed])
+      await this.afterWrite_(name, em, [...changed], "updated")
       return changed.size ? repository.findByIds(em, ids) : [...existing.values()]
     }).catch(this.translateError_(name))
     const byId = new Map(rows.map((row) => [row[model.fields.primaryKey] as string, row]))
@@ -231,7 +260,7 @@ export abstract class MedusaServiceBase {
     if (!ids.length) return
     await withTransaction(this.orm_, sharedContext, async (em) => {
       await this.beforeDelete_(name, em, ids)
-      await this.publishChanges_(name, em, await this.repository_(name).deleteByIds(em, ids))
+      await this.afterWrite_(name, em, await this.repository_(name).deleteByIds(em, ids), "deleted")
     }).catch(this.translateError_(name))
   }
 
@@ -239,7 +268,7 @@ export abstract class MedusaServiceBase {
     const ids = requested.filter(isPlausibleId)
     if (!ids.length) return
     await withTransaction(this.orm_, sharedContext, async (em) => {
-      await this.publishChanges_(name, em, await this.repository_(name).softDeleteByIds(em, ids, new Date()))
+      await this.afterWrite_(name, em, await this.repository_(name).softDeleteByIds(em, ids, new Date()), "deleted")
     }).catch(this.translateError_(name))
   }
 
@@ -248,7 +277,7 @@ export abstract class MedusaServiceBase {
     if (!ids.length) return
     await withTransaction(this.orm_, sharedContext, async (em) => {
       await this.beforeRestore_(name, em, ids)
-      await this.publishChanges_(name, em, await this.repository_(name).restoreByIds(em, ids, new Date()))
+      await this.afterWrite_(name, em, await this.repository_(name).restoreByIds(em, ids, new Date()), "restored")
     }).catch(this.translateError_(name))
   }
 

@@ -133,11 +133,13 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
       // A token remembered as unknown by any process must authenticate as soon as its key exists.
       const created = rows.flatMap((r) => (r.token_lookup ? [unknownTokenPrefix(r.token_lookup)] : []))
       await this.feed_.publish(em, ApiKey.tableName, { n: created })
+      await this.afterWrite_("ApiKey", em, rows.map((r) => r.id!), "created")
       return this.keys_.findByIds(em, rows.map((r) => r.id!))
     }).catch(translateDatabaseError)
     const byId = new Map(stored.map((row) => [row.id, row]))
     // The create response is the only place a secret key's raw token ever appears.
-    return rows.map((r) => ({ ...this.serialize_("ApiKey", byId.get(r.id!)!), token: rawTokens.get(r.id!) }))
+    // `salt` is present with the value undefined, as on Medusa's create results (JSON leaves it out).
+    return rows.map((r) => ({ ...this.serialize_("ApiKey", byId.get(r.id!)!), token: rawTokens.get(r.id!), salt: undefined }))
   }
 
   // ---- revoke ------------------------------------------------------------------------------
@@ -172,7 +174,7 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
       assertRevocable(keys, now, revokedAt, unscheduledOnly)
       const ids = keys.map((k) => k.id)
       await this.keys_.revoke(em, ids, revokedAt, revokedBy, now)
-      await this.publishChanges_("ApiKey", em, ids)
+      await this.afterWrite_("ApiKey", em, ids, "updated")
       return (await this.keys_.findByIds(em, ids)).map((row) => this.serialize_("ApiKey", row) as ApiKeyDTO)
     }).catch(translateDatabaseError)
   }

@@ -140,14 +140,16 @@ describe("authenticate", () => {
   })
 
   describe("keys created by Medusa's own module", () => {
-    it("authenticates them and upgrades them to this module's format on first use", async () => {
+    it("authenticates them and gives them a lookup digest on first use, leaving Medusa's hash as it was", async () => {
       const token = await insertMedusaLegacyKey(f, "apk_legacy_1")
+      const [before] = await f.query("select token, salt from api_key where id = 'apk_legacy_1'")
       const authenticated = await f.service.authenticate(token)
       expect(authenticated).toEqual(expect.objectContaining({ id: "apk_legacy_1", token: "" }))
       const [row] = await f.query("select token, salt, token_lookup from api_key where id = 'apk_legacy_1'")
       expect(row.token_lookup).toBe(createHash("sha256").update(token).digest("hex"))
-      expect(Buffer.from(row.token, "base64").subarray(0, 6).toString()).toBe("scrypt")
-      // The upgraded key keeps working through the indexed path, and only with the right token.
+      // Medusa's own module can still verify it: switching back needs nothing.
+      expect({ token: row.token, salt: row.salt }).toEqual(before)
+      // The key keeps working through the indexed path, and only with the right token.
       expect(await f.service.authenticate(token)).toEqual(expect.objectContaining({ id: "apk_legacy_1" }))
       expect(await f.service.authenticate(token.slice(0, -1) + (token.endsWith("0") ? "1" : "0"))).toBe(false)
     })

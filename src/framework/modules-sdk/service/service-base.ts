@@ -115,9 +115,13 @@ export abstract class MedusaServiceBase {
     this.emitEvents_(name, em, ids, action)
   }
 
-  /** The module's name in event names, as Medusa's joiner config gives it (`api_key`). */
+  /**
+   * The module's name in event names, as its joiner config gives it (`api_key`). Medusa's loader
+   * replaces the `__joinerConfig()` method with the config object itself, so both forms are read.
+   */
   protected eventSource_(name: string): string {
-    const config = (this as { __joinerConfig?: () => { serviceName?: string } }).__joinerConfig?.()
+    const joiner = (this as { __joinerConfig?: unknown }).__joinerConfig
+    const config = (typeof joiner === "function" ? joiner.call(this) : joiner) as { serviceName?: string } | undefined
     return config?.serviceName ?? this.model_(name).tableName
   }
 

@@ -150,7 +150,7 @@ export class TokenAuthenticator {
     const candidates = await repository.findAuthenticationCandidates(em, digest, redactToken(token), new Date())
     try {
       const current = candidates.find((key) => key.token_lookup === digest)
-      if (current) return (await this.verifyCurrent(token, digest, current.token)) ? current : "rejected"
+      if (current) return (await this.verifyCurrent(token, digest, current)) ? current : "rejected"
       const legacy = candidates.find((key) => key.token_lookup === null && isMedusaLegacyHash(key.token))
       if (!legacy) return "rejected"
       const verified = await this.parts.legacyGuard.verify(legacy.id, () => hasher.verifyMedusaLegacy(token, legacy.salt, legacy.token))
@@ -168,9 +168,14 @@ export class TokenAuthenticator {
     }
   }
 
-  private async verifyCurrent(token: string, digest: string, storedHash: string): Promise<boolean> {
+  private async verifyCurrent(token: string, digest: string, key: ApiKeyRow): Promise<boolean> {
+    const storedHash = key.token
     if (this.verifiedHashes.get(digest) === storedHash) return true
-    if (!(await this.parts.hasher.verify(token, storedHash))) return false
+    // A Medusa-created key keeps Medusa's hash format once it has its digest (see setLookupDigest).
+    const verified = isMedusaLegacyHash(storedHash)
+      ? await this.parts.hasher.verifyMedusaLegacy(token, key.salt, storedHash, { limited: true })
+      : await this.parts.hasher.verify(token, storedHash)
+    if (!verified) return false
     const max = this.parts.verifiedMax ?? 10_000
     this.verifiedHashes.delete(digest)
     if (this.verifiedHashes.size >= max) this.verifiedHashes.delete(this.verifiedHashes.keys().next().value as string)
@@ -179,15 +184,14 @@ export class TokenAuthenticator {
   }
 
   /**
-   * A key Medusa created (hex scrypt with a separate salt, no digest) is rewritten in this
-   * module's format once its token is known, so later calls take the indexed path. The token is
-   * already verified: if the rewrite fails (e.g. a concurrent call did it first), the call still
-   * succeeds and a later one retries.
+   * A key Medusa created (hex scrypt with a separate salt, no digest) gets its lookup digest once
+   * its token is known, so later calls take the indexed path; its hash is left as Medusa wrote it.
+   * The token is already verified: if the write fails (e.g. a concurrent call did it first), the
+   * call still succeeds and a later one retries.
    */
   private async upgradeLegacyKey(em: EntityManager, key: ApiKeyRow, token: string): Promise<void> {
     try {
-      const hashed = await this.parts.hasher.hash(token, { limited: true })
-      await this.parts.repository.upgradeHash(em, key.id, { token: hashed.hash, salt: hashed.salt, token_lookup: tokenLookupDigest(token) })
+      await this.parts.repository.setLookupDigest(em, key.id, tokenLookupDigest(token))
     } catch {
       // Deliberately ignored, see above.
     }

@@ -66,14 +66,17 @@ export class SecretHasher {
   }
 
   /**
-   * Medusa's own format: hex of crypto.scrypt(token, salt, 64) with N=16384, r=8, p=1. Not limited
-   * here: the caller runs it through the LegacyGuard, apart from current-format verifications.
+   * Medusa's own format: hex of crypto.scrypt(token, salt, 64) with N=16384, r=8, p=1. A key found
+   * only by its redacted form is verified through the LegacyGuard (not limited here); one found by
+   * its lookup digest goes through the main limiter (`limited`), like any current key.
    */
-  async verifyMedusaLegacy(token: string, salt: string, hash: string): Promise<boolean> {
+  async verifyMedusaLegacy(token: string, salt: string, hash: string, options: { limited?: boolean } = {}): Promise<boolean> {
     const expected = Buffer.from(hash, "hex")
     if (expected.length !== 64) return false
-    this.counters.verifications++
-    const derived = await new Promise<Buffer>((resolve, reject) => nodeScrypt(token, salt, 64, (error, key) => (error ? reject(error) : resolve(key))))
+    const derived = await this.run(options.limited, () => {
+      this.counters.verifications++
+      return new Promise<Buffer>((resolve, reject) => nodeScrypt(token, salt, 64, (error, key) => (error ? reject(error) : resolve(key))))
+    })
     return timingSafeEqual(derived, expected)
   }
 

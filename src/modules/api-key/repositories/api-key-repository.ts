@@ -49,9 +49,12 @@ export class ApiKeyRepository extends ModelRepository<ApiKeyRow> {
     return this.select(em, { $and: [match, { type: ApiKeyType.SECRET, ...notDeleted }, activeApiKeyCondition(now)] }, { limit: 2 })
   }
 
-  /** Moves a Medusa-created key to this module's hash format and gives it a lookup digest. */
-  async upgradeHash(em: EntityManager, id: string, hash: { token: string; salt: string; token_lookup: string }): Promise<void> {
-    await em.nativeUpdate(ApiKey.entity, { id, token_lookup: null }, hash)
+  /**
+   * Gives a Medusa-created key its lookup digest. Its hash and salt stay as Medusa wrote them, so
+   * the store can switch back to Medusa's own module with nothing to undo.
+   */
+  async setLookupDigest(em: EntityManager, id: string, lookup: string): Promise<void> {
+    await em.nativeUpdate(ApiKey.entity, { id, token_lookup: null }, { token_lookup: lookup })
   }
 
   async touchLastUsed(em: EntityManager, ids: string[], at: Date): Promise<void> {

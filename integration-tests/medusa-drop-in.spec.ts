@@ -1,0 +1,182 @@
+import { spawnSync } from "node:child_process"
+import path from "node:path"
+import { createTestDatabase, queryDatabase, type TestDatabase } from "./setup/database"
+import { FAST_SCRYPT } from "./setup/module"
+
+/**
+ * The package under Medusa's own module loader, as a Medusa v2 store would run it: the published
+ * @medusajs/framework 2.21.2 (a pinned dev dependency) migrates it the way `medusa db:migrate` does
+ * (MedusaAppMigrateUp), boots it the way a Medusa app does (MedusaApp), and the store's code calls
+ * it. Then a database first prepared by Medusa's own @medusajs/api-key 2.21.2 is switched to this
+ * module in place.
+ */
+
+const ROOT = path.resolve(__dirname, "..")
+/** This package, as `resolve` in medusa-config would name it (Medusa loads its entry). */
+const THIS_MODULE = path.join(ROOT, "src")
+/** Medusa's own module, installed under an alias so it never shadows this package's name. */
+const MEDUSA_MODULE = path.join(ROOT, "node_modules", "medusa-original-api-key")
+
+type MedusaModulesSdk = {
+  MedusaApp(config: Record<string, unknown>): Promise<any>
+  MedusaAppMigrateUp(config: Record<string, unknown>): Promise<void>
+  MedusaAppMigrateDown(modules: string[], config: Record<string, unknown>): Promise<void>
+  MedusaModule: { clearInstances(): void }
+}
+
+let sdk: MedusaModulesSdk | undefined
+let unavailable = ""
+try {
+  sdk = require("@medusajs/framework/modules-sdk")
+} catch (error) {
+  unavailable = error instanceof Error ? error.message.split("\n")[0] : String(error)
+}
+const suite = sdk ? describe : describe.skip
+if (!sdk) process.stderr.write(`[tests] @medusajs/framework could not be loaded (${unavailable}): the Medusa drop-in suite is skipped\n`)
+
+/** What Medusa's event bus receives; Medusa injects its own, a test injects this. */
+class RecordingEventBus {
+  readonly events: { name: string; data: unknown; metadata: unknown }[] = []
+  async emit(messages: unknown, _options?: unknown) {
+    this.events.push(...((Array.isArray(messages) ? messages : [messages]) as RecordingEventBus["events"]))
+  }
+  subscribe() {
+    return this
+  }
+  unsubscribe() {
+    return this
+  }
+  async releaseGroupedEvents() {}
+  async clearGroupedEvents() {}
+}
+
+const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, log: () => undefined }
+
+function medusaConfig(resolve: string, clientUrl: string, injected: Record<string, unknown> = {}, options: Record<string, unknown> = {}) {
+  return {
+    // Medusa's own key for the module (Modules.API_KEY): this package replaces Medusa's module.
+    modulesConfig: { api_key: { resolve, options } },
+    sharedResourcesConfig: { database: { clientUrl } },
+    injectedDependencies: { logger: quietLogger, ...injected },
+    cwd: ROOT,
+  }
+}
+
+async function connectionsTo(database: TestDatabase): Promise<number> {
+  const [row] = await queryDatabase(process.env.DATABASE_URL!, "select count(*)::int as n from pg_stat_activity where datname = $1", [database.name])
+  return row.n
+}
+
+suite("under Medusa's own module loader (@medusajs/framework 2.21.2)", () => {
+  let database: TestDatabase
+  // Medusa's loader writes its progress and a note that a bare framework has no link modules
+  // straight to the console; the assertions below are what matters.
+  beforeAll(() => {
+    jest.spyOn(console, "warn").mockImplementation(() => undefined)
+    jest.spyOn(console, "log").mockImplementation(() => undefined)
+  })
+  afterAll(() => jest.restoreAllMocks())
+  beforeEach(async () => {
+    database = await createTestDatabase("medusa")
+  })
+  afterEach(async () => {
+    sdk!.MedusaModule.clearInstances()
+    await database.drop()
+  })
+
+  const tables = async () =>
+    (await queryDatabase(database.url, "select table_name from information_schema.tables where table_schema = 'public' order by 1")).map((r) => r.table_name)
+
+  it("migrates with MedusaAppMigrateUp, boots, serves the store's calls and Query, emits Medusa's events, and shuts down cleanly", async () => {
+    const { MedusaApp, MedusaAppMigrateUp } = sdk!
+    await MedusaAppMigrateUp(medusaConfig(THIS_MODULE, database.url))
+    expect(await tables()).toEqual(expect.arrayContaining(["api_key", "api_key_migrations"]))
+
+    const bus = new RecordingEventBus()
+    const app = await MedusaApp(medusaConfig(THIS_MODULE, database.url, { event_bus: bus }, { scrypt: FAST_SCRYPT }))
+    const service = app.modules.api_key
+    // Medusa's loader keeps the module's joiner config, under Medusa's own key for the module.
+    const joinerConfig = typeof service.__joinerConfig === "function" ? service.__joinerConfig() : service.__joinerConfig
+    expect(joinerConfig).toEqual(expect.objectContaining({ serviceName: "api_key", primaryKeys: ["id"] }))
+
+    const [publishable, secret] = await service.createApiKeys([
+      { title: "Storefront", type: "publishable", created_by: "user_1" },
+      { title: "Admin", type: "secret", created_by: "user_1" },
+    ])
+    expect(secret.token).toMatch(/^sk_[0-9a-f]{64}$/)
+    expect((await service.listApiKeys({}, { order: { title: "ASC" } })).map((k: any) => [k.title, k.token])).toEqual([
+      ["Admin", ""],
+      ["Storefront", publishable.token],
+    ])
+    expect(await service.authenticate(secret.token)).toEqual(expect.objectContaining({ id: secret.id }))
+    // The options were given their defaults inside the module: the verification cache works.
+    const verified = service.authenticationStats().scrypt.verifications
+    expect(await service.authenticate(secret.token)).toEqual(expect.objectContaining({ id: secret.id }))
+    expect(service.authenticationStats().scrypt.verifications).toBe(verified)
+
+    const { data, metadata } = await app.query.graph({ entity: "api_key", fields: ["id", "title"], filters: { type: "publishable" }, pagination: { skip: 0, take: 10 } })
+    expect(data).toEqual([expect.objectContaining({ id: publishable.id, title: "Storefront" })])
+    expect(metadata).toEqual(expect.objectContaining({ count: 1 }))
+
+    await service.revoke(secret.id, { revoked_by: "user_1" })
+    expect(await service.authenticate(secret.token)).toBe(false)
+    await service.revoke(publishable.id, { revoked_by: "user_1" })
+    await service.deleteApiKeys([secret.id, publishable.id])
+    expect(await service.listApiKeys()).toEqual([])
+
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(bus.events.map((e) => e.name)).toEqual([
+      "api_key.api-key.created",
+      "api_key.api-key.created",
+      "api_key.api-key.updated",
+      "api_key.api-key.updated",
+      "api_key.api-key.deleted",
+      "api_key.api-key.deleted",
+    ])
+    expect(bus.events[0]).toEqual(expect.objectContaining({ data: { id: publishable.id } }))
+
+    await app.onApplicationShutdown()
+    expect(await connectionsTo(database)).toBe(0)
+  })
+
+  it("reverts the newest migration with MedusaAppMigrateDown, as `medusa db:rollback api_key` does", async () => {
+    const { MedusaAppMigrateUp, MedusaAppMigrateDown } = sdk!
+    await MedusaAppMigrateUp(medusaConfig(THIS_MODULE, database.url))
+    const applied = (await queryDatabase(database.url, "select name from api_key_migrations order by id")).map((r) => r.name)
+    await MedusaAppMigrateDown(["api_key"], medusaConfig(THIS_MODULE, database.url))
+    const left = (await queryDatabase(database.url, "select name from api_key_migrations order by id")).map((r) => r.name)
+    expect(left).toEqual(applied.slice(0, -1))
+    expect(await connectionsTo(database)).toBe(0)
+  })
+
+  it("takes over a database Medusa's own api key module prepared: its keys keep working", async () => {
+    const { MedusaApp, MedusaAppMigrateUp } = sdk!
+    // A store running Medusa's own module (in a plain node process: Medusa's migrator imports its
+    // migration files dynamically, which jest's CommonJS runtime cannot) …
+    const own = spawnSync(process.execPath, [path.join(__dirname, "fixtures", "medusa-own-module.js")], {
+      env: { ...process.env, MEDUSA_DATABASE_URL: database.url },
+      encoding: "utf8",
+      timeout: 60_000,
+    })
+    // (Medusa's loader notes on stderr that a bare framework has no link modules; not an error.)
+    const result = own.stdout.split("\n").find((line) => line.startsWith("RESULT "))
+    expect({ status: own.status, result: !!result }).toEqual({ status: 0, result: true })
+    const { storefront, admin } = JSON.parse(result!.slice("RESULT ".length))
+    expect(await tables()).toEqual(expect.arrayContaining(["api_key", "mikro_orm_migrations"]))
+
+    // … points medusa-config at this package, runs db:migrate and boots.
+    await MedusaAppMigrateUp(medusaConfig(THIS_MODULE, database.url))
+    const app = await MedusaApp(medusaConfig(THIS_MODULE, database.url, { event_bus: new RecordingEventBus() }, { scrypt: FAST_SCRYPT }))
+    const service = app.modules.api_key
+    try {
+      expect(await service.authenticate(admin.token)).toEqual(expect.objectContaining({ id: admin.id, title: "Admin" }))
+      expect(await service.retrieveApiKey(storefront.id)).toEqual(expect.objectContaining({ token: storefront.token, type: "publishable" }))
+      expect((await service.retrieveApiKey(admin.id)).token).toBe("")
+      // Switching back needs nothing: the columns Medusa reads are untouched (its hash now in this module's format, see README).
+      const [row] = await queryDatabase(database.url, "select token_lookup from api_key where id = $1", [admin.id])
+      expect(row.token_lookup).toMatch(/^[0-9a-f]{64}$/)
+    } finally {
+      await app.onApplicationShutdown()
+    }
+  })
+})

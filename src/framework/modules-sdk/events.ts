@@ -46,3 +46,14 @@ export function optionalEventBus(deps: Record<string, unknown>): EventBus | unde
     return undefined
   }
 }
+
+/**
+ * The module's name in event names, as its joiner config gives it (`api_key`). Medusa's loader
+ * replaces the service's `__joinerConfig()` method with the config object itself, so both forms
+ * are read; without either, the model's table name.
+ */
+export function eventSourceOf(service: object, model: ModelDefinition): string {
+  const joiner = (service as { __joinerConfig?: unknown }).__joinerConfig
+  const config = (typeof joiner === "function" ? joiner.call(service) : joiner) as { serviceName?: string } | undefined
+  return config?.serviceName ?? model.tableName
+}

@@ -4,7 +4,7 @@ import { isContext, type Context } from "../context"
 import { databaseErrorTranslator, invalid, isPlainObject, notFound } from "../errors"
 import { generateEntityId } from "../ids"
 import type { ModelDefinition } from "../model"
-import { buildEventMessages, optionalEventBus, type EventAction, type EventBus } from "../events"
+import { buildEventMessages, eventSourceOf, optionalEventBus, type EventAction, type EventBus } from "../events"
 import { onTransactionCommit, readManager, withTransaction } from "../transactions"
 import { buildWhere, type FilterRule } from "./filters"
 import { buildFindOptions, type FindConfig } from "./find-config"
@@ -115,20 +115,10 @@ export abstract class MedusaServiceBase {
     this.emitEvents_(name, em, ids, action)
   }
 
-  /**
-   * The module's name in event names, as its joiner config gives it (`api_key`). Medusa's loader
-   * replaces the `__joinerConfig()` method with the config object itself, so both forms are read.
-   */
-  protected eventSource_(name: string): string {
-    const joiner = (this as { __joinerConfig?: unknown }).__joinerConfig
-    const config = (typeof joiner === "function" ? joiner.call(this) : joiner) as { serviceName?: string } | undefined
-    return config?.serviceName ?? this.model_(name).tableName
-  }
-
   protected emitEvents_(name: string, em: EntityManager, ids: string[], action: EventAction): void {
     const bus = this.eventBus_
     if (!bus || !ids.length) return
-    const messages = buildEventMessages(this.eventSource_(name), this.model_(name), action, ids)
+    const messages = buildEventMessages(eventSourceOf(this, this.model_(name)), this.model_(name), action, ids)
     onTransactionCommit(em, () => {
       // Delivery is the bus's business; a failing bus must not fail the write that already committed.
       Promise.resolve()

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process"
 import path from "node:path"
+import { knex } from "@mikro-orm/postgresql"
 import { createTestDatabase, queryDatabase, type TestDatabase } from "./setup/database"
 import { FAST_SCRYPT } from "./setup/module"
 
@@ -52,12 +53,15 @@ class RecordingEventBus {
 
 const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, log: () => undefined }
 
+/** The app's shared connection, as a Medusa app creates it and hands to every module (one per test, closed after it). */
+let pgConnection: ReturnType<typeof knex>
+
 function medusaConfig(resolve: string, clientUrl: string, injected: Record<string, unknown> = {}, options: Record<string, unknown> = {}) {
   return {
     // Medusa's own key for the module (Modules.API_KEY): this package replaces Medusa's module.
     modulesConfig: { api_key: { resolve, options } },
     sharedResourcesConfig: { database: { clientUrl } },
-    injectedDependencies: { logger: quietLogger, ...injected },
+    injectedDependencies: { logger: quietLogger, __pg_connection__: pgConnection, ...injected },
     cwd: ROOT,
   }
 }
@@ -78,9 +82,11 @@ suite("under Medusa's own module loader (@medusajs/framework 2.21.2)", () => {
   afterAll(() => jest.restoreAllMocks())
   beforeEach(async () => {
     database = await createTestDatabase("medusa")
+    pgConnection = knex({ client: "pg", connection: database.url, pool: { min: 0, max: 4 } })
   })
   afterEach(async () => {
     sdk!.MedusaModule.clearInstances()
+    await pgConnection.destroy()
     await database.drop()
   })
 
@@ -135,8 +141,18 @@ suite("under Medusa's own module loader (@medusajs/framework 2.21.2)", () => {
     ])
     expect(bus.events[0]).toEqual(expect.objectContaining({ data: { id: publishable.id } }))
 
+    // Medusa lent the module its shared connection: the only session the module opened itself is
+    // the change feed's LISTEN (its own pool would show up as "medusa-module").
+    const sessions = await queryDatabase(process.env.DATABASE_URL!, "select application_name from pg_stat_activity where datname = $1", [database.name])
+    expect(sessions.filter((s) => s.application_name === "medusa-module")).toEqual([])
+    expect(sessions.filter((s) => s.application_name === "medusa-change-feed")).toHaveLength(1)
+
     await app.onApplicationShutdown()
+    // The module left the lent connection to its owner, and closed everything of its own.
+    expect(await pgConnection.raw("select 1")).toBeTruthy()
+    await pgConnection.destroy()
     expect(await connectionsTo(database)).toBe(0)
+    pgConnection = knex({ client: "pg", connection: database.url })
   })
 
   it("reverts the newest migration with MedusaAppMigrateDown, as `medusa db:rollback api_key` does", async () => {
@@ -146,7 +162,6 @@ suite("under Medusa's own module loader (@medusajs/framework 2.21.2)", () => {
     await MedusaAppMigrateDown(["api_key"], medusaConfig(THIS_MODULE, database.url))
     const left = (await queryDatabase(database.url, "select name from api_key_migrations order by id")).map((r) => r.name)
     expect(left).toEqual(applied.slice(0, -1))
-    expect(await connectionsTo(database)).toBe(0)
   })
 
   it("takes over a database Medusa's own api key module prepared: its keys keep working", async () => {

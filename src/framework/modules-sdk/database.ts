@@ -1,4 +1,4 @@
-import { MikroORM, type Options } from "@mikro-orm/postgresql"
+import { knex, MikroORM, type Knex, type Options } from "@mikro-orm/postgresql"
 import { Migrator } from "@mikro-orm/migrations"
 import type { EntitySchema, MigrationObject } from "@mikro-orm/core"
 import { MedusaError } from "./medusa-error"
@@ -29,6 +29,8 @@ export interface ModuleOrmConfig {
   migrationsTable: string
 }
 
+/** The application_name of a module's own pool connections in pg_stat_activity. */
+export const MODULE_POOL_APPLICATION_NAME = "medusa-module"
 const CONNECT_TIMEOUT_MS = 3_000
 const ACQUIRE_TIMEOUT_MS = 5_000
 
@@ -48,7 +50,8 @@ function withDriverDefaults(given: Record<string, unknown> | undefined): Record<
     acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
     log: quietKnexLog,
     ...given,
-    connection: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...connection },
+    // Named, so an operator (and a test) can tell a module's own pool from other sessions.
+    connection: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: MODULE_POOL_APPLICATION_NAME, ...connection },
   }
 }
 
@@ -63,7 +66,21 @@ function requireClientUrl(database?: ModuleDatabaseOptions): string {
   return url
 }
 
-/** Opens the module's own MikroORM instance and checks the database answers. */
+/** ORMs running on a connection the host lent (Medusa's shared one): closing them must not end it. */
+const lentConnections = new WeakSet<MikroORM>()
+
+/**
+ * The host's open knex connection, when it lends one (Medusa passes its shared `__pg_connection__`
+ * as `database.connection`). MikroORM reuses a knex instance given as `driverOptions` when it is
+ * of the same knex as its own, which holds when the app has one copy of knex (Medusa 2.21 and
+ * this package both use MikroORM 6.6.14 and knex 3).
+ */
+function lentConnection(database: ModuleDatabaseOptions | undefined): Knex | undefined {
+  const connection = database?.connection as (Knex & { context?: { client?: unknown } }) | undefined
+  return typeof connection === "function" && connection.context?.client instanceof knex.Client ? connection : undefined
+}
+
+/** Opens the module's MikroORM instance (on the host's lent connection when there is one) and checks the database answers. */
 export async function connectModuleOrm(config: ModuleOrmConfig): Promise<MikroORM> {
   const clientUrl = requireClientUrl(config.database)
   const logger = config.database?.logger
@@ -85,7 +102,7 @@ export async function connectModuleOrm(config: ModuleOrmConfig): Promise<MikroOR
     // While the database is unreachable, fail within seconds (a 503 the client can retry) rather
     // than holding requests for knex's default minute. Given driver options (Medusa passes its
     // shared settings) are merged over these.
-    driverOptions: withDriverDefaults(config.database?.driverOptions),
+    driverOptions: lentConnection(config.database) ?? withDriverDefaults(config.database?.driverOptions),
     debug: config.database?.debug || logger ? ["query"] : false,
     logger: logger ?? (() => undefined),
     // A missing database is a configuration error to report, not something to create silently.
@@ -97,11 +114,23 @@ export async function connectModuleOrm(config: ModuleOrmConfig): Promise<MikroOR
   } catch (error) {
     throw describeConnectionError(clientUrl, error)
   }
+  if (lentConnection(config.database)) lentConnections.add(orm)
   if (!(await orm.isConnected())) {
-    await orm.close(true).catch(() => undefined)
+    await closeModuleOrm(orm).catch(() => undefined)
     throw describeConnectionError(clientUrl, new Error("the server did not answer"))
   }
   return orm
+}
+
+/** Closes a module's ORM and its connection pool — unless the pool was lent by the host, which ends it itself. */
+export async function closeModuleOrm(orm: MikroORM): Promise<void> {
+  if (lentConnections.has(orm)) return
+  await orm.close(true)
+}
+
+/** Whether the module runs on a connection the host lent. */
+export function usesLentConnection(orm: MikroORM): boolean {
+  return lentConnections.has(orm)
 }
 
 function describeConnectionError(clientUrl: string, error: unknown): MedusaError {
@@ -131,7 +160,7 @@ export async function runModuleMigrations(config: ModuleOrmConfig): Promise<stri
     const applied = await orm.getMigrator().up()
     return applied.map((m) => m.name)
   } finally {
-    await orm.close(true)
+    await closeModuleOrm(orm)
   }
 }
 
@@ -140,7 +169,7 @@ export async function revertModuleMigrations(config: ModuleOrmConfig, step = 1):
   try {
     return await revertMigrations(orm, step)
   } finally {
-    await orm.close(true)
+    await closeModuleOrm(orm)
   }
 }
 

@@ -41,7 +41,8 @@ export const DATABASE_UNAVAILABLE_MESSAGE = "The database is unreachable at the 
 
 /** Socket errors and messages that mean the database could not be reached (not that it refused). */
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"])
-const UNREACHABLE_MESSAGE = /Connection terminated|Timeout acquiring a connection|timeout exceeded when trying to connect|connection error and is not queryable|Connection is closed|the database system is (?:shutting down|starting up)/i
+const UNREACHABLE_MESSAGE =
+  /Connection (?:terminated|ended unexpectedly|is closed)|Timeout acquiring a connection|Unable to acquire a connection|timeout exceeded when trying to connect|is not queryable|the database system is (?:shutting down|starting up|in recovery mode)/i
 
 /**
  * Whether an error means the database is unavailable: a connection exception (SQLSTATE class 08),

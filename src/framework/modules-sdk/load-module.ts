@@ -1,6 +1,7 @@
 import { createContainer, InjectionMode, type AwilixContainer } from "awilix"
 import type { MikroORM } from "@mikro-orm/postgresql"
 import type { ChangeFeed } from "./change-feed"
+import { closeModuleOrm } from "./database"
 import { CONNECTION_LOADER, connectionLoader, moduleLoaders, moduleOrmConfig, type ModuleExports } from "./module"
 
 export interface LoadedModule<TService = any> {
@@ -24,7 +25,7 @@ export async function loadModule<TService>(definition: ModuleExports<TService>, 
   let service: TService | undefined
   const closeConnections = async () => {
     if (container.hasRegistration("changeFeed")) await container.resolve<ChangeFeed>("changeFeed").close()
-    if (container.hasRegistration("orm")) await container.resolve<MikroORM>("orm").close(true)
+    if (container.hasRegistration("orm")) await closeModuleOrm(container.resolve<MikroORM>("orm"))
   }
   const shutdown = async () => {
     const hook = (service as { onApplicationShutdown?: () => Promise<void> } | undefined)?.onApplicationShutdown

@@ -120,7 +120,7 @@ export const CONNECTION_LOADER: ModuleLoader = () => undefined
  */
 export function connectionLoader(definition: Pick<ModuleExports, "name" | "service" | "migrations">): ModuleLoader {
   const connectionLoader: ModuleLoader = async ({ container, options }) => {
-    const orm = await connectModuleOrm(moduleOrmConfig(definition, options))
+    const orm = await connectModuleOrm(moduleOrmConfig(definition, withLentConnection(container, options)))
     const changeFeed = new ChangeFeed({ connectionString: orm.config.get("clientUrl") as string })
     container.register({ orm: asValue(orm), changeFeed: asValue(changeFeed) })
   }
@@ -130,6 +130,22 @@ export function connectionLoader(definition: Pick<ModuleExports, "name" | "servi
 
 function isConnectionLoader(loader: ModuleLoader): boolean {
   return (loader as unknown as Record<symbol, unknown>)[CONNECTS] === true
+}
+
+/** Medusa's marker on module options: the module should use the app's shared connection. */
+const IS_SHARED_CONNECTION = Symbol.for("isSharedConnection")
+/** Medusa's container key of that connection (a knex instance). */
+const PG_CONNECTION = "__pg_connection__"
+
+/**
+ * The options with Medusa's shared connection as `database.connection`, when Medusa's loader
+ * marks the options as sharing it and registered it in the module's container.
+ */
+function withLentConnection(container: AwilixContainer, options: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const marked = !!options && (options as Record<symbol, unknown>)[IS_SHARED_CONNECTION] === true
+  if (!marked || !container.hasRegistration(PG_CONNECTION)) return options
+  const connection = container.resolve(PG_CONNECTION)
+  return { ...options, database: { ...(options!.database as object | undefined), connection } }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql"
 import type { ChangeFeed } from "../change-feed"
+import { closeModuleOrm } from "../database"
 import { isContext, type Context } from "../context"
 import { databaseErrorTranslator, invalid, isPlainObject, notFound } from "../errors"
 import { generateEntityId } from "../ids"
@@ -289,6 +290,6 @@ export abstract class MedusaServiceBase {
     if (this.closed_) return
     this.closed_ = true
     await this.changeFeed_?.close()
-    await this.orm_.close(true)
+    await closeModuleOrm(this.orm_)
   }
 }

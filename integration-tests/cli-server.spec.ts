@@ -171,7 +171,13 @@ afterAll(async () => {
 it("serves on embedded PostgreSQL, accepts a key the CLI creates beside it, and drains and exits 0 on SIGTERM", async () => {
   const env = cliEnv(await freePort(), await freePort())
   server = spawn(process.execPath, [CLI, "start"], { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] })
+  let serverLog = ""
+  server.stderr!.on("data", (chunk: Buffer) => (serverLog += chunk.toString()))
   const [, url] = await waitForOutput(server, /Server is ready on (http:\/\/\S+)/, 30_000)
+  // A fresh store gets Medusa's initial data, and the storefront's key is printed once.
+  const defaultKey = /Created the default publishable API key: (pk_[0-9a-f]{64})/.exec(serverLog)?.[1]
+  expect(defaultKey).toBeDefined()
+  expect(serverLog).toContain('Created the default sales channel "Default Sales Channel"')
 
   const state = JSON.parse(readFileSync(path.join(project, ".data", "postgres.json"), "utf8"))
   expect(state).toMatchObject({ port: Number(env.EMBEDDED_PG_PORT), ownerPid: server.pid, ownerRole: "server" })
@@ -188,17 +194,25 @@ it("serves on embedded PostgreSQL, accepts a key the CLI creates beside it, and 
   const listed = await fetch(`${url}/admin/api-keys`, { headers: { authorization } })
   expect(listed.status).toBe(200)
   const body = (await listed.json()) as { api_keys: { title: string; token: string; created_by: string }[] }
-  expect(body.api_keys).toEqual([expect.objectContaining({ title: "admin", token: "", created_by: "cli" })])
+  expect(body.api_keys).toEqual([
+    expect.objectContaining({ title: "Default Publishable API Key", token: defaultKey, created_by: "system" }),
+    expect.objectContaining({ title: "admin", token: "", created_by: "cli" }),
+  ])
+  const storefront = await fetch(`${url}/store/sales-channels`, { headers: { "x-publishable-api-key": defaultKey! } })
+  expect(((await storefront.json()) as { sales_channels: { name: string }[] }).sales_channels.map((c) => c.name)).toEqual(["Default Sales Channel"])
   expect((await fetch(`${url}/admin/api-keys`)).status).toBe(401)
 
   const seed = await fetch(`${url}/admin/seed`, { headers: { authorization: `Bearer ${token}` } })
   expect(seed.status).toBe(200)
-  expect(((await seed.json()) as { api_keys: unknown[] }).api_keys).toHaveLength(1)
+  expect(((await seed.json()) as { api_keys: unknown[] }).api_keys).toHaveLength(2)
 
   const listJson = await runCli(["keys:list", "--json"], env)
   expect(listJson.code).toBe(0)
   expect(listJson.stdout).not.toContain(token)
-  expect(JSON.parse(listJson.stdout)).toEqual([expect.objectContaining({ title: "admin", token: "" })])
+  expect(JSON.parse(listJson.stdout)).toEqual([
+    expect.objectContaining({ title: "Default Publishable API Key", token: defaultKey }),
+    expect.objectContaining({ title: "admin", token: "" }),
+  ])
 
   // A request in flight when SIGTERM arrives still gets its answer.
   const inFlight = fetch(`${url}/slow`).then(async (res) => ({ status: res.status, body: await res.json() }))
@@ -333,7 +347,7 @@ const asRoot = process.getuid?.() === 0
     const listed = await runCli(["keys:list", "--json"], env, app, appCli)
     expect(listed.code).toBe(0)
     expect(listed.stderr).not.toContain("Copying")
-    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ title: "t" })])
+    expect(JSON.parse(listed.stdout).map((k: { title: string }) => k.title)).toEqual(["Default Publishable API Key", "t"])
     expect(JSON.parse(readFileSync(path.join(root, "postgres.json"), "utf8"))).toMatchObject({ pid: null, ownerPid: null })
   }, 120_000)
 
@@ -416,8 +430,10 @@ describe("the CLI commands", () => {
     expect(first.stdout).toMatch(/^apiKey: applied Migration\d+_create_api_key/m)
     expect(first.stdout).toMatch(/^salesChannel: applied Migration\d+_create_sales_channel/m)
     expect(first.stdout).toMatch(/^links: applied Migration\d+_create_publishable_api_key_sales_channel/m)
+    expect(first.stderr).toMatch(/Created the default publishable API key: pk_[0-9a-f]{64}/)
     const again = await cli("db:migrate")
     expect(again.stdout).toBe("apiKey: nothing to apply\nsalesChannel: nothing to apply\nlinks: nothing to apply")
+    expect(again.stderr).not.toContain("Created the default")
   })
 
   it("creates, lists and revokes keys, never showing a secret token after creation", async () => {

@@ -1,4 +1,5 @@
-import { revertAppMigrations, runAppMigrations, type MigrationReport } from "../../medusa-app"
+import { loadMedusaApp, revertAppMigrations, runAppMigrations, type MigrationReport } from "../../medusa-app"
+import { describeStoreDefaults, ensureStoreDefaults } from "../store-defaults"
 import { parseCommandArgs, parseCount } from "../args"
 import { EXIT_OK, type CliContext, type CliIO } from "../io"
 import { describeDatabase, loadProject, openProjectDatabase, type Project } from "../project"
@@ -22,7 +23,16 @@ async function withDatabase(ctx: CliContext, work: (project: Project, databaseUr
 
 export async function dbMigrate(args: string[], ctx: CliContext): Promise<number> {
   parseCommandArgs("db:migrate", args, {})
-  await withDatabase(ctx, async (project, url) => report(ctx, await runAppMigrations(project.config, project.directory, url), "applied"))
+  await withDatabase(ctx, async (project, url) => {
+    report(ctx, await runAppMigrations(project.config, project.directory, url), "applied")
+    // A fresh store gets Medusa's initial data: a default sales channel and publishable key.
+    const app = await loadMedusaApp({ directory: project.directory, config: project.config, databaseUrl: url })
+    try {
+      for (const line of describeStoreDefaults(await ensureStoreDefaults(app, url))) ctx.info(line)
+    } finally {
+      await app.shutdown()
+    }
+  })
   return EXIT_OK
 }
 

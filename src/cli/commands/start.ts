@@ -4,6 +4,7 @@ import { createApp } from "../../http"
 import { loadMedusaApp, runAppMigrations, type MedusaApp } from "../../medusa-app"
 import { MedusaError } from "../../framework/modules-sdk/medusa-error"
 import { parseCommandArgs } from "../args"
+import { describeStoreDefaults, ensureStoreDefaults } from "../store-defaults"
 import { EXIT_OK, UsageError, type CliContext, type CliIO } from "../io"
 import { describeDatabase, loadProject, openProjectDatabase } from "../project"
 
@@ -82,6 +83,7 @@ export async function start(args: string[], ctx: CliContext): Promise<number> {
     const applied = (await runAppMigrations(project.config, project.directory, db.url)).flatMap((r) => r.migrations)
     if (applied.length) ctx.info(`Applied ${applied.length} migration(s): ${applied.join(", ")}`)
     app = await loadMedusaApp({ directory: project.directory, config: project.config, databaseUrl: db.url })
+    for (const line of describeStoreDefaults(await ensureStoreDefaults(app, db.url))) ctx.info(line)
     const server = createHttpServer(createApp({ container: app.container, directory: project.directory }), timeoutsFromEnvironment())
     const actualPort = await listen(server, port, process.env.HOST || undefined)
     ctx.out(`Server is ready on http://localhost:${actualPort}`)

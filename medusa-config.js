@@ -3,6 +3,9 @@
 module.exports = {
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
+    // Origins allowed to call /store and /admin from a browser (comma-separated; /regex/ allowed).
+    // Unset: a local storefront on :8000 and the dashboard on :5173 / :9000.
+    http: { storeCors: process.env.STORE_CORS, adminCors: process.env.ADMIN_CORS },
   },
   modules: {
     apiKey: { resolve: "@medusajs/api-key" },

@@ -3,6 +3,8 @@ import path from "node:path"
 import express, { Router, type Express, type RequestHandler } from "express"
 import type { AwilixContainer } from "awilix"
 import { authenticateAdmin } from "./auth/admin-authentication"
+import { cors, DEFAULT_ADMIN_CORS, DEFAULT_STORE_CORS } from "./cors"
+import type { MedusaConfig } from "../modules-sdk/app/config"
 import { errorHandler, notFoundHandler, RETRY_AFTER_SECONDS, type HttpLogger } from "./errors"
 import { HEALTH_CHECK } from "../modules-sdk/app/load-app"
 import { mountFileRoutes, type FileRoute } from "./file-routes"
@@ -55,7 +57,11 @@ export function createHttpApp(options: CreateAppOptions): MedusaExpressApp {
     res.set("Retry-After", String(RETRY_AFTER_SECONDS)).status(503).json({ status: "degraded", database: "down" })
   })
 
-  // Guards first: an unauthenticated request is refused before its body is even read.
+  // CORS first (a browser's preflight carries no credentials), then the guards: an
+  // unauthenticated request is refused before its body is even read.
+  const http = (container.hasRegistration("configModule") ? container.resolve<MedusaConfig>("configModule") : undefined)?.projectConfig?.http
+  app.use("/store", cors(typeof http?.storeCors === "string" ? http.storeCors : DEFAULT_STORE_CORS))
+  app.use("/admin", cors(typeof http?.adminCors === "string" ? http.adminCors : DEFAULT_ADMIN_CORS))
   app.use("/admin", authenticateAdmin)
   for (const guard of guards) app.use(guard.path, guard.handler)
   app.use(express.json({ limit: bodyLimit }))

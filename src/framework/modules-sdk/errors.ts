@@ -41,8 +41,10 @@ export const DATABASE_UNAVAILABLE_MESSAGE = "The database is unreachable at the 
 
 /** Socket errors and messages that mean the database could not be reached (not that it refused). */
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"])
+// "Transaction query already complete": knex's answer to a statement sent on a transaction whose
+// connection died under it (the server rolled it back), i.e. the outage seen mid-transaction.
 const UNREACHABLE_MESSAGE =
-  /Connection (?:terminated|ended unexpectedly|is closed)|Timeout acquiring a connection|Unable to acquire a connection|timeout exceeded when trying to connect|is not queryable|the database system is (?:shutting down|starting up|in recovery mode)/i
+  /Connection (?:terminated|ended unexpectedly|is closed)|Timeout acquiring a connection|Unable to acquire a connection|timeout exceeded when trying to connect|is not queryable|the database system is (?:shutting down|starting up|in recovery mode)|Transaction query already complete/i
 
 /**
  * Whether an error means the database is unavailable: a connection exception (SQLSTATE class 08),

@@ -28,7 +28,8 @@ function databaseName(url: string): string {
  * cache cannot be trusted, so each call reads the row — but a verified token costs no scrypt.
  */
 export async function measureFeedDown(url: string, calls: number, serverUrl: string) {
-  const service: ApiKeyModuleService = await initialize({ database: { clientUrl: url } })
+  // A pool that keeps its connections open: new ones are refused while the feed is held down.
+  const service: ApiKeyModuleService = await initialize({ database: { clientUrl: url, pool: { min: 2, max: 2 } } })
   const name = databaseName(url)
   try {
     await until(() => service.authenticationStats().listening, 10_000)

@@ -1,5 +1,5 @@
 import os from "node:os"
-import { randomBytes } from "node:crypto"
+import { randomBytes, scryptSync } from "node:crypto"
 import { initialize, runMigrations, type ApiKeyModuleService } from "../src"
 import { bulkInsertSecretKeys, createBenchDatabase, sql } from "./database"
 import { measureHttp } from "./http"
@@ -116,6 +116,17 @@ async function measureByKeys(url: string, counts: number[]) {
   return result
 }
 
+/** One plain scrypt at Medusa's cost (N=2^14, r=8), median of 5, on this machine right now. */
+function scryptBaselineMs(): number {
+  const samples: number[] = []
+  for (let i = 0; i < 5; i++) {
+    const start = process.hrtime.bigint()
+    scryptSync("baseline", "salt", 64, { N: 16384, r: 8, p: 1 })
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6)
+  }
+  return round(median(samples))
+}
+
 async function main() {
   const started = Date.now()
   const db = await createBenchDatabase()
@@ -152,7 +163,14 @@ async function main() {
 
     const cpus = os.cpus()
     const output = {
-      machine: { cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, node: process.version, postgres: db.serverVersion },
+      machine: {
+        cpu: cpus[0]?.model ?? "unknown",
+        cores: cpus.length,
+        node: process.version,
+        postgres: db.serverVersion,
+        // The machine's speed at the time of the run: compare runs by this, not only by date.
+        node_scrypt_n14_ms: scryptBaselineMs(),
+      },
       mode: quick ? "quick" : "full",
       ...report,
       http,

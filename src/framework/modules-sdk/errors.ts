@@ -44,7 +44,7 @@ const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "E
 // "Transaction query already complete": knex's answer to a statement sent on a transaction whose
 // connection died under it (the server rolled it back), i.e. the outage seen mid-transaction.
 const UNREACHABLE_MESSAGE =
-  /Connection (?:terminated|ended unexpectedly|is closed)|Timeout acquiring a connection|Unable to acquire a connection|timeout exceeded when trying to connect|is not queryable|the database system is (?:shutting down|starting up|in recovery mode)|Transaction query already complete/i
+  /Connection (?:terminated|ended unexpectedly|is closed)|Timeout acquiring a connection|Unable to acquire a connection|timeout exceeded when trying to connect|is not queryable|the database system is (?:shutting down|starting up|in recovery mode)|Transaction query already complete|is not currently accepting connections/i
 
 /**
  * Whether an error means the database is unavailable: a connection exception (SQLSTATE class 08),

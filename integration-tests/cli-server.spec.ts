@@ -5,6 +5,7 @@ import { tmpdir } from "node:os"
 import path from "node:path"
 import { runCli as runCliInProcess } from "../src/cli/run"
 import { createTestDatabase, type TestDatabase } from "./setup/database"
+import { freePort } from "./setup/ports"
 
 /**
  * The real thing: the compiled CLI starts the server on embedded PostgreSQL (no DATABASE_URL),
@@ -19,16 +20,6 @@ const DIST = path.join(ROOT, "dist", "src")
 let project: string
 let server: ChildProcess | undefined
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer()
-    probe.on("error", reject)
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 function cliEnv(port: number, pgPort: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort) }

@@ -1,5 +1,4 @@
 import { chmodSync, mkdtempSync, rmSync } from "node:fs"
-import net from "node:net"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import request from "supertest"
@@ -8,6 +7,7 @@ import { createApp } from "../src/http"
 import { loadMedusaApp, runAppMigrations, type MedusaApp } from "../src/medusa-app"
 import { Modules, type IApiKeyModuleService } from "../src"
 import { basicAuth, testConfig } from "./setup/http"
+import { freePort } from "./setup/ports"
 
 /**
  * PostgreSQL stopped under load, on a server of this test's own (never the shared one): clients
@@ -15,16 +15,6 @@ import { basicAuth, testConfig } from "./setup/http"
  * same process serves again and every write it acknowledged is there.
  */
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer()
-    probe.on("error", reject)
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
-import net from "node:net"
+import { freePort } from "./ports"
 
 export interface TestPostgres {
   url: string
@@ -9,17 +9,6 @@ export interface TestPostgres {
   stop(): Promise<void>
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.on("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 async function tryTestcontainers(): Promise<TestPostgres | null> {
   try {

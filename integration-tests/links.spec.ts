@@ -38,15 +38,16 @@ const pair = (apiKeyId: string, salesChannelId: string) => ({
 
 describe("module linkables", () => {
   it("name what links can store, as Medusa's Module() exposes them", () => {
-    expect(apiKeyModule.linkable.apiKey.id).toEqual({ serviceName: "apiKey", field: "apiKey", linkable: "api_key_id", primaryKey: "id", entity: "ApiKey" })
+    // Medusa's documented shape: the current-era module name, the entity's field, the stored key.
+    expect(apiKeyModule.linkable.apiKey.id).toEqual({ serviceName: "api_key", field: "apiKey", linkable: "api_key_id", primaryKey: "id", entity: "ApiKey" })
     expect(apiKeyModule.linkable.apiKey.publishable_key_id).toEqual({
-      serviceName: "apiKey",
+      serviceName: "api_key",
       field: "apiKey",
       linkable: "publishable_key_id",
       primaryKey: "id",
       entity: "ApiKey",
     })
-    expect(salesChannelModule.linkable.salesChannel).toEqual(expect.objectContaining({ serviceName: "salesChannel", linkable: "sales_channel_id", primaryKey: "id" }))
+    expect(salesChannelModule.linkable.salesChannel).toEqual(expect.objectContaining({ serviceName: "sales_channel", linkable: "sales_channel_id", primaryKey: "id" }))
   })
 })
 
@@ -127,7 +128,7 @@ describe("link and query in a Medusa app", () => {
     await expectMedusaError(
       link.create({ [Modules.API_KEY]: { api_key_id: publishable }, [Modules.SALES_CHANNEL]: { sales_channel_id: web } }),
       "invalid_data",
-      "No link is defined between apiKey.api_key_id and salesChannel.sales_channel_id"
+      "No link is defined between api_key.api_key_id and sales_channel.sales_channel_id"
     )
     expect(await link.delete({})).toEqual([])
     expect(await link.delete({ [Modules.API_KEY]: { publishable_key_id: [] } })).toEqual([])

@@ -41,11 +41,12 @@ describe("loadMedusaApp", () => {
   })
 
   it("exposes the module and the host from the package entry", () => {
-    expect(entry.default).toEqual(expect.objectContaining({ name: "apiKey", service: ApiKeyModuleService }))
+    expect(entry.default).toEqual(expect.objectContaining({ name: "api_key", service: ApiKeyModuleService }))
     for (const name of ["initialize", "runMigrations", "revertMigration", "ApiKeyModuleService", "ApiKeyType", "Modules", "ModuleRegistrationName", "MedusaError", "loadMedusaApp"]) {
       expect(entry).toHaveProperty(name)
     }
-    expect(Modules.API_KEY).toBe("apiKey")
+    // Current Medusa's name, and the seed era's: the host registers the service under both.
+    expect(Modules.API_KEY).toBe("api_key")
     expect(ModuleRegistrationName.API_KEY).toBe("apiKey")
   })
 
@@ -58,6 +59,8 @@ describe("loadMedusaApp", () => {
     try {
       const service = app.container.resolve<ApiKeyModuleService>(ModuleRegistrationName.API_KEY)
       expect(service).toBeInstanceOf(ApiKeyModuleService)
+      // Both eras' names resolve the same service.
+      expect(app.container.resolve(Modules.API_KEY)).toBe(service)
       const key = await service.create({ title: "from config", type: "secret", created_by: "u" })
       expect(await service.authenticate(key.token)).toEqual(expect.objectContaining({ id: key.id }))
     } finally {
@@ -130,7 +133,7 @@ describe("loadMedusaApp", () => {
     [
       "an unreachable database",
       `{ projectConfig: { databaseUrl: "postgres://postgres@127.0.0.1:1/nowhere" }, modules: { apiKey: {} } }`,
-      /Could not load module apiKey \(apiKey\): Could not connect to the database at postgres:\/\/postgres@127\.0\.0\.1:1\/nowhere/,
+      /Could not load module apiKey \(api_key\): Could not connect to the database at postgres:\/\/postgres@127\.0\.0\.1:1\/nowhere/,
     ],
     ["bad module options", `{ projectConfig: { databaseUrl: "postgres://x@127.0.0.1:1/x" }, modules: { apiKey: { options: { scrypt: { logN: 3 } } } } }`, /scrypt\.logN must be/],
     [

@@ -1,18 +1,24 @@
-/** Module keys as Medusa names them: the key in medusa-config.js and in the app container. */
+/**
+ * Module keys as current Medusa names them (`Modules.API_KEY` is "api_key"): the module's name,
+ * its joiner config's serviceName, the key in links and in events.
+ */
 export const Modules = {
+  API_KEY: "api_key",
+  SALES_CHANNEL: "sales_channel",
+} as const
+
+/**
+ * The seed era's names ("apiKey"): medusa-config.js keys and `scope.resolve(...)` calls written
+ * then keep working, because the host registers every module under both names.
+ */
+export const ModuleRegistrationName = {
   API_KEY: "apiKey",
   SALES_CHANNEL: "salesChannel",
 } as const
 
-/** Older Medusa releases resolve modules by this name; the values are the same keys. */
-export const ModuleRegistrationName = Modules
-
 export type ModuleName = (typeof Modules)[keyof typeof Modules]
 
-/** The package name users put in `resolve`, mapped to the module shipped in this package. */
-export const BUILT_IN_MODULE_PACKAGES: Record<string, ModuleName> = {
-  "@medusajs/api-key": Modules.API_KEY,
-  "@medusajs/medusa/api-key": Modules.API_KEY,
-  "@medusajs/sales-channel": Modules.SALES_CHANNEL,
-  "@medusajs/medusa/sales-channel": Modules.SALES_CHANNEL,
+/** A module name in the current era's form: "apiKey" → "api_key". */
+export function currentModuleName(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()
 }

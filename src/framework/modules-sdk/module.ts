@@ -3,6 +3,7 @@ import type { MigrationObject } from "@mikro-orm/core"
 import type { ModelDefinition } from "./model"
 import { revertModuleMigrations, runModuleMigrations, type ModuleDatabaseOptions, type ModuleOrmConfig } from "./database"
 import { buildJoinerConfig } from "./joiner-config"
+import { currentModuleName } from "./definitions"
 import { ChangeFeed } from "./change-feed"
 import { connectModuleOrm } from "./database"
 import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "./options"
@@ -17,7 +18,7 @@ export type ModuleLoader<TOptions = any> = (args: ModuleLoaderArgs<TOptions>) =>
 
 /** What a link names on one side: the module, the entity and the key a link row stores. */
 export interface LinkableField {
-  /** The module's container key. */
+  /** The module's name in the current era's form ("api_key"), as links and Query name it. */
   serviceName: string
   /** The entity's name in camelCase, e.g. "apiKey". */
   field: string
@@ -86,7 +87,7 @@ function buildLinkable(name: string, models: ModelDefinition[], extraKeys: Recor
   for (const model of models) {
     const field = camelCase(model.name)
     const primaryKey = model.fields.primaryKey
-    const base = { serviceName: name, field, primaryKey, entity: model.name }
+    const base = { serviceName: currentModuleName(name), field, primaryKey, entity: model.name }
     const byPrimaryKey: LinkableField = { ...base, linkable: `${snakeCase(model.name)}_${primaryKey}` }
     const entry = { ...byPrimaryKey, [primaryKey]: byPrimaryKey } as LinkableEntity
     for (const key of extraKeys[model.name] ?? []) entry[key] = { ...base, linkable: key }

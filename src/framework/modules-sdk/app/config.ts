@@ -2,6 +2,7 @@ import path from "node:path"
 import { isModuleExports, type ModuleExports } from "../module"
 import type { LinkDefinition, LinkMigrations } from "../links"
 import { MedusaError } from "../medusa-error"
+import { currentModuleName } from "../definitions"
 
 export interface ModuleConfigEntry {
   resolve?: string
@@ -19,7 +20,7 @@ export interface MedusaConfig {
 /** What this package ships: modules by key, the package names that resolve to them, and links. */
 export interface HostBuiltIns {
   modules: Record<string, ModuleExports>
-  /** `"@medusajs/api-key"` → `"apiKey"` … */
+  /** `"@medusajs/api-key"` → `"api_key"` … */
   packages: Record<string, string>
   links: LinkDefinition[]
   linkMigrations: LinkMigrations
@@ -71,7 +72,7 @@ function listModuleRequests(modules: MedusaConfig["modules"], builtIns: HostBuil
   return Object.entries(modules).flatMap(([key, entry]) => {
     if (entry === false) return []
     const e = entry === true ? {} : typeof entry === "string" ? { resolve: entry } : entry
-    const resolve = e.resolve ?? (builtIns.modules[key] ? key : undefined)
+    const resolve = e.resolve ?? (builtIns.modules[currentModuleName(key)] ? currentModuleName(key) : undefined)
     if (!resolve) {
       throw configError(`Unknown module ${key} in medusa-config.js: give it a resolve (a package name or a path), or use a built-in key (${Object.keys(builtIns.modules).join(", ")})`)
     }
@@ -80,7 +81,7 @@ function listModuleRequests(modules: MedusaConfig["modules"], builtIns: HostBuil
 }
 
 function resolveModuleDefinition(resolve: string, directory: string, builtIns: HostBuiltIns): ModuleExports {
-  const builtIn = builtIns.modules[builtIns.packages[resolve] ?? resolve]
+  const builtIn = builtIns.modules[builtIns.packages[resolve] ?? currentModuleName(resolve)]
   if (builtIn) return builtIn
   const target = resolve.startsWith(".") || path.isAbsolute(resolve) ? path.resolve(directory, resolve) : resolve
   let file: string

@@ -3,6 +3,7 @@ import { asValue, createContainer, InjectionMode, type AwilixContainer } from "a
 import type { MikroORM } from "@mikro-orm/postgresql"
 import { pingDatabase } from "../database"
 import { loadModule, type LoadedModule } from "../load-module"
+import { currentModuleName } from "../definitions"
 import { MedusaError } from "../medusa-error"
 import { modelsOf } from "../module"
 import { loadLinks, Query, type Link, type LinkDefinition } from "../links"
@@ -33,9 +34,16 @@ export const HEALTH_CHECK = "databaseHealthCheck"
 /** Medusa's container keys for the link and query services. */
 export const ContainerRegistrationKeys = { LINK: "link", QUERY: "query" } as const
 
+/** "api_key" → ["api_key", "apiKey"]: the names a module's service is registered under. */
+function moduleAliases(name: string): string[] {
+  const current = currentModuleName(name)
+  const seed = current.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+  return [...new Set([current, seed])]
+}
+
 /** The built-in links whose two modules the app runs, and the app's own links (src/links). */
 export function applicableLinks(modules: AppModule[], builtIns: HostBuiltIns, directory: string): LinkDefinition[] {
-  const names = new Set(modules.map((m) => m.definition.name))
+  const names = new Set(modules.map((m) => currentModuleName(m.definition.name)))
   const builtIn = builtIns.links.filter((link) => link.sides.every((side) => names.has(side.serviceName)))
   return [...builtIn, ...readAppLinks(directory, builtIns.packageRoot)]
 }
@@ -73,11 +81,15 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
       }
       order.push(key)
       container.register(key, asValue(loaded[key].service))
+      // Both eras' names resolve the module: "api_key" (Modules.API_KEY) and "apiKey" (ModuleRegistrationName.API_KEY).
+      for (const alias of moduleAliases(definition.name)) {
+        if (alias !== key && !container.hasRegistration(alias)) container.register(alias, asValue(loaded[key].service))
+      }
     }
     const definitions = applicableLinks(appModules, builtIns, directory)
     const links = definitions.length ? await loadLinks(definitions, { clientUrl: databaseUrl }, builtIns.linkMigrations) : undefined
     closeLinks = links?.close
-    const queryModules = appModules.map(({ key, definition }) => ({ name: definition.name, service: loaded[key].service, models: modelsOf(definition) }))
+    const queryModules = appModules.map(({ key, definition }) => ({ name: currentModuleName(definition.name), service: loaded[key].service, models: modelsOf(definition) }))
     const orms = Object.values(loaded).flatMap((m) => (m.container.hasRegistration("orm") ? [m.container.resolve<MikroORM>("orm")] : []))
     container.register({
       [ContainerRegistrationKeys.LINK]: asValue(links?.link as Link | undefined),

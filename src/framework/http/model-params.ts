@@ -8,6 +8,8 @@ export interface ListQuery {
   offset: number
   order?: string
   fields?: string
+  /** `with_deleted=true`: soft-deleted records too. */
+  with_deleted?: boolean
   [filter: string]: unknown
 }
 
@@ -34,17 +36,26 @@ function paramFor(property: NamedProperty): z.ZodType | undefined {
 /**
  * The query string of a model's list route, derived from the model: `q` when it has searchable
  * fields, one filter per readable field (a value or a list; an operator map for dates, e.g.
- * `created_at[$gt]=2024-01-01`), and `limit`, `offset`, `order`, `fields`. Unknown parameters are
- * refused, so a typo never widens a list.
+ * `created_at[$gt]=2024-01-01`), `$and` / `$or` of such filters (`$or[0][title]=a&$or[1][title]=b`),
+ * `with_deleted`, and `limit`, `offset`, `order`, `fields`. `extra` adds a route's own parameters.
+ * Unknown parameters are refused, so a typo never widens a list.
  */
-export function listParams(model: ModelDefinition): z.ZodType<ListQuery> {
+export function listParams(model: ModelDefinition, extra: Record<string, z.ZodType> = {}): z.ZodType<ListQuery> {
   const shape: Record<string, z.ZodType> = {}
   if (model.fields.searchable.length) shape.q = z.string().optional()
   for (const property of model.fields.properties) {
     const param = property.hidden ? undefined : paramFor(property)
     if (param) shape[property.name] = param.optional()
   }
-  return z.strictObject({ ...shape, ...findParams }) as unknown as z.ZodType<ListQuery>
+  const filters: z.ZodType = z.lazy(() => z.strictObject({ ...shape, $and: z.array(filters).optional(), $or: z.array(filters).optional() }))
+  return z.strictObject({
+    ...shape,
+    $and: z.array(filters).optional(),
+    $or: z.array(filters).optional(),
+    with_deleted: booleanString.optional(),
+    ...extra,
+    ...findParams,
+  }) as unknown as z.ZodType<ListQuery>
 }
 
 /** The query string of a route that answers with one record: only which `fields` to return. */

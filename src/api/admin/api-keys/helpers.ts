@@ -15,7 +15,8 @@ export async function queryApiKeys(
   scope: AwilixContainer,
   fields: string | undefined,
   filters: Record<string, unknown>,
-  pagination?: { skip?: number; take?: number; order?: Record<string, "ASC" | "DESC"> }
+  pagination?: { skip?: number; take?: number; order?: Record<string, "ASC" | "DESC"> },
+  withDeleted?: boolean
 ): Promise<{ data: Record<string, unknown>[]; count: number }> {
   const selection = parseApiKeyFields(fields)
   const { data, metadata } = await queryService(scope).graph({
@@ -23,6 +24,7 @@ export async function queryApiKeys(
     fields: toQueryFields(selection, hasSalesChannels(scope)),
     filters,
     pagination,
+    withDeleted,
   })
   return { data, count: metadata?.count ?? data.length }
 }

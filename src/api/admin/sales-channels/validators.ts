@@ -1,9 +1,13 @@
 import { z } from "zod"
 import { listParams, retrieveParams } from "../../../framework/http/model-params"
+import { stringOrList } from "../../../framework/http/query-params"
 import { SalesChannel } from "../../../modules/sales-channel"
 
 /** Query of GET /admin/sales-channels: filters on the channel's readable fields, `q`, paging, order, fields. */
-export const AdminGetSalesChannelsParams = listParams(SalesChannel)
+export const AdminGetSalesChannelsParams = listParams(SalesChannel, {
+  /** Channels linked to this publishable key (or any of these keys). */
+  publishable_key_id: stringOrList.optional(),
+})
 export type AdminGetSalesChannelsParamsType = z.output<typeof AdminGetSalesChannelsParams>
 
 export const AdminGetSalesChannelParams = retrieveParams

@@ -63,3 +63,31 @@ describe("GET /admin/sales-channels", () => {
     expect(names(await get("/admin/sales-channels?$or[0][is_disabled]=false&$or[1][name]=Old"))).toEqual(["Mobile", "Web"])
   })
 })
+
+describe("fields, as Medusa reads it, through Query", () => {
+  it("returns a sales channel with its linked keys when asked for *publishable_api_keys, and only asked fields otherwise", async () => {
+    const [web] = await fx.salesChannels.list({ name: "Web" })
+    const withKeys = await get(`/admin/sales-channels/${web.id}?fields=*publishable_api_keys`)
+    expect(withKeys.status).toBe(200)
+    expect(withKeys.body.sales_channel).toEqual(expect.objectContaining({ id: web.id, name: "Web", is_disabled: false }))
+    expect(withKeys.body.sales_channel.publishable_api_keys.map((k: { title: string }) => k.title)).toEqual(["Alpha"])
+    const narrow = await get(`/admin/sales-channels/${web.id}?fields=name,publishable_api_keys.title`)
+    expect(narrow.body.sales_channel).toEqual({ id: web.id, name: "Web", publishable_api_keys: [{ id: expect.any(String), title: "Alpha" }] })
+    const minus = await get(`/admin/sales-channels/${web.id}?fields=-description`)
+    expect(minus.body.sales_channel).not.toHaveProperty("description")
+    expect(minus.body.sales_channel).not.toHaveProperty("publishable_api_keys")
+  })
+
+  it("refuses unknown fields and relations with 400 naming them", async () => {
+    const res = await get("/admin/sales-channels?fields=name,colour,*orders")
+    expect(res.status).toBe(400)
+    expect(res.body.message).toContain("'colour', 'orders'")
+  })
+
+  it("lets a storefront narrow its own channels' fields, but never reach the keys linked to them", async () => {
+    const [key] = await fx.apiKeys.list({ title: "Alpha" })
+    const store = (q: string) => request(fx.app).get(`/store/sales-channels${q}`).set("x-publishable-api-key", key.token)
+    expect((await store("?fields=name")).body.sales_channels).toEqual([{ id: expect.any(String), name: "Web" }])
+    expect((await store("?fields=*publishable_api_keys")).status).toBe(400)
+  })
+})

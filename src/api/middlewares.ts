@@ -40,6 +40,7 @@ export default defineMiddlewares({
     { method: "POST", matcher: "/admin/api-keys/:id/sales-channels", middlewares: [oneKey, validateBody(AdminBatchSalesChannels)] },
     { matcher: "/admin/sales-channels", middlewares: [requireSalesChannelModule] },
     { matcher: "/store/sales-channels", middlewares: [requireSalesChannelModule] },
+    { method: "GET", matcher: "/store/sales-channels", middlewares: [oneChannel] },
     { method: "GET", matcher: "/admin/sales-channels", middlewares: [validateQuery(AdminGetSalesChannelsParams)] },
     { method: "POST", matcher: "/admin/sales-channels", middlewares: [oneChannel, validateBody(AdminCreateSalesChannel)] },
     { method: "GET", matcher: "/admin/sales-channels/:id", middlewares: [oneChannel] },

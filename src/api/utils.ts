@@ -3,6 +3,8 @@ import type { Request } from "express"
 import { ContainerRegistrationKeys } from "../framework/modules-sdk/app"
 import { Modules } from "../framework/modules-sdk/definitions"
 import type { Query } from "../framework/modules-sdk/links"
+import { notFound } from "../framework/modules-sdk/errors"
+import { isPlausibleId } from "../framework/modules-sdk/service"
 import type { IApiKeyModuleService } from "../modules/api-key"
 import type { SalesChannelModuleService } from "../modules/sales-channel"
 
@@ -29,4 +31,29 @@ export function hasSalesChannels(scope: AwilixContainer): boolean {
 export function pathParam(req: Request, name: string): string {
   const value = req.params[name]
   return Array.isArray(value) ? value.join("/") : value
+}
+
+export interface ListOptions {
+  pagination?: { skip?: number; take?: number; order?: Record<string, "ASC" | "DESC"> }
+  withDeleted?: boolean
+}
+
+/** Records of an entity through Query, with their total count (for the list envelopes). */
+export async function queryRecords(
+  scope: AwilixContainer,
+  entity: string,
+  fields: string[],
+  filters: Record<string, unknown>,
+  options: ListOptions = {}
+): Promise<{ data: Record<string, unknown>[]; count: number }> {
+  const { data, metadata } = await queryService(scope).graph({ entity, fields, filters, ...options })
+  return { data, count: metadata?.count ?? data.length }
+}
+
+/** One record read back by id through Query; not_found (with `entityName` in the message) when there is none. */
+export async function queryOne(scope: AwilixContainer, entity: string, entityName: string, id: string, fields: string[]): Promise<Record<string, unknown>> {
+  if (!isPlausibleId(id)) throw notFound(entityName, [id])
+  const { data } = await queryRecords(scope, entity, fields, { id })
+  if (!data[0]) throw notFound(entityName, [id])
+  return data[0]
 }

@@ -1,9 +1,7 @@
 import type { AwilixContainer } from "awilix"
-import { notFound } from "../../../framework/modules-sdk/errors"
-import { isPlausibleId } from "../../../framework/modules-sdk/service"
 import { ApiKey, type ApiKeyDTO } from "../../../modules/api-key"
-import { hasSalesChannels, queryService } from "../../utils"
-import { parseApiKeyFields, toQueryFields } from "./query-config"
+import { hasSalesChannels, queryOne, queryRecords, queryService, type ListOptions } from "../../utils"
+import { apiKeyQueryFields } from "./query-config"
 
 /**
  * Keys as the admin API returns them: the fields the client asked for (`fields`), with the linked
@@ -11,30 +9,18 @@ import { parseApiKeyFields, toQueryFields } from "./query-config"
  * no sales channel module), read through Query as Medusa's routes read them.
  */
 
-export async function queryApiKeys(
+export function queryApiKeys(
   scope: AwilixContainer,
   fields: string | undefined,
   filters: Record<string, unknown>,
-  pagination?: { skip?: number; take?: number; order?: Record<string, "ASC" | "DESC"> },
-  withDeleted?: boolean
+  options: ListOptions = {}
 ): Promise<{ data: Record<string, unknown>[]; count: number }> {
-  const selection = parseApiKeyFields(fields)
-  const { data, metadata } = await queryService(scope).graph({
-    entity: ApiKey.tableName,
-    fields: toQueryFields(selection, hasSalesChannels(scope)),
-    filters,
-    pagination,
-    withDeleted,
-  })
-  return { data, count: metadata?.count ?? data.length }
+  return queryRecords(scope, ApiKey.tableName, apiKeyQueryFields(fields, hasSalesChannels(scope)), filters, options)
 }
 
 /** One key read back after a change; not_found with Medusa's message when it does not exist. */
-export async function refetchApiKey(scope: AwilixContainer, id: string, fields: string | undefined): Promise<Record<string, unknown>> {
-  if (!isPlausibleId(id)) throw notFound(ApiKey.name, [id])
-  const { data } = await queryApiKeys(scope, fields, { id })
-  if (!data[0]) throw notFound(ApiKey.name, [id])
-  return data[0]
+export function refetchApiKey(scope: AwilixContainer, id: string, fields: string | undefined): Promise<Record<string, unknown>> {
+  return queryOne(scope, ApiKey.tableName, ApiKey.name, id, apiKeyQueryFields(fields, hasSalesChannels(scope)))
 }
 
 /**

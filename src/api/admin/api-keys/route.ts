@@ -7,7 +7,10 @@ import type { AdminCreateApiKeyType, AdminGetApiKeysParamsType } from "./validat
 /** GET /admin/api-keys: Medusa's list, with filters, paging, order and `fields`. */
 export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminGetApiKeysParamsType>, res: MedusaResponse): Promise<void> {
   const { limit, offset, order, fields, with_deleted, ...filters } = req.validatedQuery
-  const { data, count } = await queryApiKeys(req.scope, fields, definedOnly(filters), { skip: offset, take: limit, order: parseOrder(order) }, with_deleted)
+  const { data, count } = await queryApiKeys(req.scope, fields, definedOnly(filters), {
+    pagination: { skip: offset, take: limit, order: parseOrder(order) },
+    withDeleted: with_deleted,
+  })
   res.json({ api_keys: data, count, offset, limit })
 }
 

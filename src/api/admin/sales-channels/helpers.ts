@@ -2,16 +2,31 @@ import type { AwilixContainer } from "awilix"
 import { ContainerRegistrationKeys } from "../../../framework/modules-sdk/app"
 import { Modules } from "../../../framework/modules-sdk/definitions"
 import type { Link } from "../../../framework/modules-sdk/links"
-import { salesChannelService } from "../../utils"
+import { queryFields } from "../../../framework/http/fields"
+import { SalesChannel } from "../../../modules/sales-channel"
+import { queryOne, queryRecords, type ListOptions } from "../../utils"
 
-/** `fields=id,name` → the columns to read; the service refuses unknown names. */
-export function selectFields(fields: string | undefined): string[] | undefined {
-  const names = fields?.split(",").map((f) => f.trim()).filter(Boolean)
-  return names?.length ? names : undefined
+/**
+ * The Query fields of a sales channel response: Medusa's `fields` semantics; the linked keys are
+ * reachable as `publishable_api_keys` (`fields=*publishable_api_keys`) when the link exists.
+ */
+export function salesChannelQueryFields(scope: AwilixContainer, fields: string | undefined): string[] {
+  const linked = scope.hasRegistration(ContainerRegistrationKeys.LINK) && !!scope.resolve(ContainerRegistrationKeys.LINK)
+  return queryFields(fields, { model: SalesChannel, relations: linked ? ["publishable_api_keys"] : [] })
 }
 
-export async function refetchSalesChannel(scope: AwilixContainer, id: string, fields: string | undefined) {
-  return salesChannelService(scope).retrieveSalesChannel(id, { select: selectFields(fields) as never })
+export function querySalesChannels(
+  scope: AwilixContainer,
+  fields: string | undefined,
+  filters: Record<string, unknown>,
+  options: ListOptions = {}
+): Promise<{ data: Record<string, unknown>[]; count: number }> {
+  return queryRecords(scope, SalesChannel.tableName, salesChannelQueryFields(scope, fields), filters, options)
+}
+
+/** One channel read back; not_found when it does not exist. */
+export function refetchSalesChannel(scope: AwilixContainer, id: string, fields: string | undefined): Promise<Record<string, unknown>> {
+  return queryOne(scope, SalesChannel.tableName, SalesChannel.name, id, salesChannelQueryFields(scope, fields))
 }
 
 /** The ids of the channels linked to these publishable keys (through the link service). */

@@ -1,18 +1,15 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "../../../framework/http"
 import { definedOnly, parseOrder } from "../../../framework/http/query-params"
 import { salesChannelService } from "../../utils"
-import { refetchSalesChannel, salesChannelIdsLinkedTo, selectFields } from "./helpers"
+import { querySalesChannels, refetchSalesChannel, salesChannelIdsLinkedTo } from "./helpers"
 import type { AdminCreateSalesChannelType, AdminGetSalesChannelParamsType, AdminGetSalesChannelsParamsType } from "./validators"
 
 export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminGetSalesChannelsParamsType>, res: MedusaResponse): Promise<void> {
   const { limit, offset, order, fields, with_deleted, publishable_key_id, ...filters } = req.validatedQuery
   const linked = publishable_key_id === undefined ? undefined : await salesChannelIdsLinkedTo(req.scope, publishable_key_id as string | string[])
   const where = linked ? { $and: [definedOnly(filters), { id: linked }] } : definedOnly(filters)
-  const [sales_channels, count] = await salesChannelService(req.scope).listAndCountSalesChannels(where, {
-    select: selectFields(fields) as never,
-    skip: offset,
-    take: limit,
-    order: parseOrder(order),
+  const { data: sales_channels, count } = await querySalesChannels(req.scope, fields, where, {
+    pagination: { skip: offset, take: limit, order: parseOrder(order) },
     withDeleted: with_deleted,
   })
   res.json({ sales_channels, count, offset, limit })

@@ -35,7 +35,7 @@ describe("NUL and other control characters never reach PostgreSQL", () => {
   })
 
   it("answers an id that cannot exist like any unknown id, on every verb", async () => {
-    expectClientError(await request(fx.app).get("/admin/api-keys/%00").set("Authorization", admin()), 404, "not_found", /^ApiKey with id: \u0000 was not found$/)
+    expectClientError(await request(fx.app).get("/admin/api-keys/%00").set("Authorization", admin()), 404, "not_found", /^API Key with id: \u0000 was not found$/)
     expectClientError(await request(fx.app).post("/admin/api-keys/%00").set("Authorization", admin()).send({ title: "x" }), 404, "not_found")
     expectClientError(await request(fx.app).post("/admin/api-keys/%00/revoke").set("Authorization", admin()).send({}), 404, "not_found")
     expectClientError(await request(fx.app).post("/admin/api-keys/%00/roll").set("Authorization", admin()).send({}), 404, "not_found")

@@ -191,7 +191,7 @@ describe("GET and POST /admin/api-keys/:id", () => {
   it("answers 404 with Medusa's message for an unknown id", async () => {
     const res = await get("/admin/api-keys/apk_missing")
     expect(res.status).toBe(404)
-    expect(res.body).toEqual({ type: "not_found", message: "ApiKey with id: apk_missing was not found" })
+    expect(res.body).toEqual({ type: "not_found", message: "API Key with id: apk_missing was not found" })
   })
 
   it("renames a key", async () => {
@@ -396,5 +396,21 @@ describe("/admin/sales-channels", () => {
     expect(extra.body.message).toContain("'metadata'")
     expect((await get("/admin/sales-channels?limit=many")).status).toBe(400)
     expect((await get("/admin/sales-channels/sc_missing")).status).toBe(404)
+  })
+})
+
+describe("not-found messages as Medusa's routes word them", () => {
+  it.each([
+    ["GET", "/admin/api-keys/apk_missing", "API Key with id: apk_missing was not found"],
+    ["POST", "/admin/api-keys/apk_missing", "ApiKey with id: apk_missing was not found"],
+    ["POST", "/admin/api-keys/apk_missing/revoke", "ApiKey with id: apk_missing was not found"],
+    ["POST", "/admin/api-keys/apk_missing/roll", "ApiKey with id: apk_missing was not found"],
+    ["POST", "/admin/api-keys/apk_missing/sales-channels", "API Key with id: apk_missing was not found"],
+    ["GET", "/admin/sales-channels/sc_missing", "Sales channel with id: sc_missing not found"],
+    ["POST", "/admin/sales-channels/sc_missing", 'Sales channel with id "sc_missing" not found'],
+  ])("%s %s → 404 %j", async (method, path, message) => {
+    const res = method === "GET" ? await get(path) : await post(path, path.startsWith("/admin/sales-channels") ? { name: "x" } : path.endsWith("sales-channels") ? { add: [] } : path.endsWith("apk_missing") ? { title: "x" } : {})
+    expect(res.status).toBe(404)
+    expect(res.body).toEqual({ type: "not_found", message })
   })
 })

@@ -3,7 +3,7 @@ import type { Request } from "express"
 import { ContainerRegistrationKeys } from "../framework/modules-sdk/app"
 import { Modules } from "../framework/modules-sdk/definitions"
 import type { Query } from "../framework/modules-sdk/links"
-import { notFound } from "../framework/modules-sdk/errors"
+import { MedusaError } from "../framework/modules-sdk/medusa-error"
 import { isPlausibleId } from "../framework/modules-sdk/service"
 import type { IApiKeyModuleService } from "../modules/api-key"
 import type { SalesChannelModuleService } from "../modules/sales-channel"
@@ -50,10 +50,17 @@ export async function queryRecords(
   return { data, count: metadata?.count ?? data.length }
 }
 
-/** One record read back by id through Query; not_found (with `entityName` in the message) when there is none. */
-export async function queryOne(scope: AwilixContainer, entity: string, entityName: string, id: string, fields: string[]): Promise<Record<string, unknown>> {
-  if (!isPlausibleId(id)) throw notFound(entityName, [id])
+/**
+ * One record read back by id through Query, or undefined: each route words its own not-found
+ * message, as Medusa's routes do (they differ from the modules' and between routes).
+ */
+export async function queryOne(scope: AwilixContainer, entity: string, id: string, fields: string[]): Promise<Record<string, unknown> | undefined> {
+  if (!isPlausibleId(id)) return undefined
   const { data } = await queryRecords(scope, entity, fields, { id })
-  if (!data[0]) throw notFound(entityName, [id])
   return data[0]
+}
+
+/** Medusa's route-level not-found error: the message is the route's own wording. */
+export function routeNotFound(message: string): MedusaError {
+  return new MedusaError(MedusaError.Types.NOT_FOUND, message)
 }

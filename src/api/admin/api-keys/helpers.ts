@@ -1,6 +1,6 @@
 import type { AwilixContainer } from "awilix"
 import { ApiKey, type ApiKeyDTO } from "../../../modules/api-key"
-import { hasSalesChannels, queryOne, queryRecords, queryService, type ListOptions } from "../../utils"
+import { hasSalesChannels, queryOne, queryRecords, queryService, routeNotFound, type ListOptions } from "../../utils"
 import { apiKeyQueryFields } from "./query-config"
 
 /**
@@ -18,9 +18,11 @@ export function queryApiKeys(
   return queryRecords(scope, ApiKey.tableName, apiKeyQueryFields(fields, hasSalesChannels(scope)), filters, options)
 }
 
-/** One key read back after a change; not_found with Medusa's message when it does not exist. */
-export function refetchApiKey(scope: AwilixContainer, id: string, fields: string | undefined): Promise<Record<string, unknown>> {
-  return queryOne(scope, ApiKey.tableName, ApiKey.name, id, apiKeyQueryFields(fields, hasSalesChannels(scope)))
+/** One key as the admin routes return it; not_found worded as Medusa's `GET /admin/api-keys/:id`. */
+export async function refetchApiKey(scope: AwilixContainer, id: string, fields: string | undefined): Promise<Record<string, unknown>> {
+  const key = await queryOne(scope, ApiKey.tableName, id, apiKeyQueryFields(fields, hasSalesChannels(scope)))
+  if (!key) throw routeNotFound(`API Key with id: ${id} was not found`)
+  return key
 }
 
 /**

@@ -24,9 +24,9 @@ export function querySalesChannels(
   return queryRecords(scope, SalesChannel.tableName, salesChannelQueryFields(scope, fields), filters, options)
 }
 
-/** One channel read back; not_found when it does not exist. */
-export function refetchSalesChannel(scope: AwilixContainer, id: string, fields: string | undefined): Promise<Record<string, unknown>> {
-  return queryOne(scope, SalesChannel.tableName, SalesChannel.name, id, salesChannelQueryFields(scope, fields))
+/** One channel as the admin routes return it, or undefined (each route words its own 404). */
+export function refetchSalesChannel(scope: AwilixContainer, id: string, fields: string | undefined): Promise<Record<string, unknown> | undefined> {
+  return queryOne(scope, SalesChannel.tableName, id, salesChannelQueryFields(scope, fields))
 }
 
 /** The ids of the channels linked to these publishable keys (through the link service). */

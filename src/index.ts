@@ -28,7 +28,9 @@ export {
 } from "./modules/sales-channel"
 export type * from "./modules/sales-channel/types"
 export { createApp } from "./http"
-export { defineMiddlewares } from "./framework/http"
+export { defineMiddlewares, authenticate } from "./framework/http"
+export type { AuthType, AuthenticateOptions } from "./framework/http"
+export { filterByValidSalesChannels, salesChannelIdsInScope } from "./api/store/sales-channel-scope"
 export type {
   CreateAppOptions,
   MedusaRequest,

@@ -35,6 +35,8 @@ declare global {
       validatedBody?: unknown
       /** The query string after validation, when the route validates one. */
       validatedQuery?: unknown
+      /** Filters a middleware worked out for the route (e.g. filterByValidSalesChannels's sales_channel_id). */
+      filterableFields?: Record<string, unknown>
     }
   }
 }

@@ -483,6 +483,7 @@ describe("authenticate with the verification cache", () => {
       expect(options.authCache).toEqual({ max: 10_000, ttlMs: 60_000, negativeTtlMs: 2_000, propagationMs: 1_000 })
       expect(options.lastUsedAt).toEqual({ intervalMs: 60_000, flushMs: 1_000 })
       expect(options.scryptQueue).toEqual({ concurrency: expect.any(Number), maxQueue: 256 })
+      expect(options.hashFormat).toBe("scrypt-kdf")
     })
 
     it.each([
@@ -491,6 +492,8 @@ describe("authenticate with the verification cache", () => {
       [{ authCache: { propagationMs: 10 } }, "authCache.propagationMs must be a whole number of 100 or more; got 10"],
       [{ lastUsedAt: { intervalMs: -1 } }, "lastUsedAt.intervalMs must be a whole number of 1 or more; got -1"],
       [{ scryptQueue: { concurrency: 0 } }, "scryptQueue.concurrency must be a whole number of 1 or more; got 0"],
+      [{ hashFormat: "bcrypt" }, 'hashFormat must be "scrypt-kdf" (the default) or "medusa"; got "bcrypt"'],
+      [{ hashFormat: "medusa", scrypt: { logN: 10 } }, 'scrypt cannot be changed with hashFormat "medusa"'],
     ])("rejects %j with a message saying what to fix", (options, message) => {
       expect(() => normalizeApiKeyModuleOptions(options)).toThrow(message)
     })

@@ -187,11 +187,50 @@ suite("under Medusa's own module loader (@medusajs/framework 2.21.2)", () => {
       expect(await service.authenticate(admin.token)).toEqual(expect.objectContaining({ id: admin.id, title: "Admin" }))
       expect(await service.retrieveApiKey(storefront.id)).toEqual(expect.objectContaining({ token: storefront.token, type: "publishable" }))
       expect((await service.retrieveApiKey(admin.id)).token).toBe("")
-      // Switching back needs nothing: the columns Medusa reads are untouched (its hash now in this module's format, see README).
-      const [row] = await queryDatabase(database.url, "select token_lookup from api_key where id = $1", [admin.id])
+      // The key got its lookup digest; its hash stays in Medusa's format, so Medusa can still read it.
+      const [row] = await queryDatabase(database.url, "select token, token_lookup from api_key where id = $1", [admin.id])
       expect(row.token_lookup).toMatch(/^[0-9a-f]{64}$/)
+      expect(row.token).toMatch(/^[0-9a-f]{128}$/)
     } finally {
       await app.onApplicationShutdown()
     }
+  })
+
+  it("goes back to Medusa's own module: with hashFormat \"medusa\" and the newest migration reverted, every secret key still works there", async () => {
+    const { MedusaApp, MedusaAppMigrateUp, MedusaAppMigrateDown } = sdk!
+    const runMedusaOwn = (env: Record<string, string> = {}) => {
+      const run = spawnSync(process.execPath, [path.join(__dirname, "fixtures", "medusa-own-module.js")], {
+        env: { ...process.env, MEDUSA_DATABASE_URL: database.url, ...env },
+        encoding: "utf8",
+        timeout: 60_000,
+      })
+      const result = run.stdout.split("\n").find((line) => line.startsWith("RESULT "))
+      expect({ status: run.status, result: !!result, stderr: run.status === 0 ? "" : run.stderr }).toEqual({ status: 0, result: true, stderr: "" })
+      return JSON.parse(result!.slice("RESULT ".length))
+    }
+    const { admin } = runMedusaOwn()
+
+    // The store tries this module, with Medusa's hash format for the keys it makes …
+    await MedusaAppMigrateUp(medusaConfig(THIS_MODULE, database.url))
+    const app = await MedusaApp(medusaConfig(THIS_MODULE, database.url, { event_bus: new RecordingEventBus() }, { hashFormat: "medusa" }))
+    let ours: { id: string; token: string }
+    try {
+      const service = app.modules.api_key
+      expect(await service.authenticate(admin.token)).toEqual(expect.objectContaining({ id: admin.id }))
+      ours = await service.createApiKeys({ title: "Made here", type: "secret", created_by: "user_1" })
+      expect(await service.authenticate(ours.token)).toEqual(expect.objectContaining({ id: ours.id }))
+      const [row] = await queryDatabase(database.url, "select token, salt from api_key where id = $1", [ours.id])
+      expect(row).toEqual({ token: expect.stringMatching(/^[0-9a-f]{128}$/), salt: expect.stringMatching(/^[0-9a-f]{32}$/) })
+    } finally {
+      await app.onApplicationShutdown()
+    }
+
+    // … then goes back: `medusa db:rollback api_key` reverts this module's one migration after Medusa's table …
+    await MedusaAppMigrateDown(["api_key"], medusaConfig(THIS_MODULE, database.url))
+    const columns = (await queryDatabase(database.url, "select column_name from information_schema.columns where table_name = 'api_key'")).map((r) => r.column_name)
+    expect(columns).not.toContain("token_lookup")
+
+    // … and Medusa's own module authenticates both the key it made and the one made here.
+    expect(runMedusaOwn({ AUTHENTICATE: JSON.stringify([admin.token, ours!.token, "sk_" + "0".repeat(64)]) })).toEqual([admin.id, ours!.id, null])
   })
 })

@@ -1,4 +1,5 @@
 import { Modules } from "./framework/modules-sdk/definitions"
+import { MedusaError } from "./framework/modules-sdk/medusa-error"
 import {
   listAppModules as listModules,
   loadApp,
@@ -47,8 +48,22 @@ export function runAppMigrations(config: MedusaConfig, directory: string, databa
   return runMigrations(listAppModules(config, directory, databaseUrl), directory, databaseUrl, BUILT_INS)
 }
 
-export function revertAppMigrations(config: MedusaConfig, directory: string, databaseUrl: string | undefined, step: number): Promise<MigrationReport[]> {
-  return revertMigrations(listAppModules(config, directory, databaseUrl), directory, databaseUrl, BUILT_INS, step)
+/** `only`: the modules to revert (medusa-config keys such as "apiKey", Medusa's names such as "api_key", or "links"). */
+export function revertAppMigrations(config: MedusaConfig, directory: string, databaseUrl: string | undefined, step: number, only?: string[]): Promise<MigrationReport[]> {
+  const modules = listAppModules(config, directory, databaseUrl)
+  const keys = only?.map((name) => (name === "links" ? name : moduleKeyNamed(modules, name)))
+  return revertMigrations(modules, directory, databaseUrl, BUILT_INS, step, keys)
+}
+
+/** A module's medusa-config key from that key or its snake_case form (Medusa's CLI names "api_key"). */
+function moduleKeyNamed(modules: { key: string }[], name: string): string {
+  const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+  const found = modules.find((m) => m.key === name || snake(m.key) === name)
+  if (!found) {
+    const names = [...modules.map((m) => m.key), "links"]
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, `No module "${name}" in medusa-config.js; name one of ${names.join(", ")}`)
+  }
+  return found.key
 }
 
 export type { LoadMedusaAppOptions, MedusaApp, MedusaConfig, MigrationReport }

@@ -6,8 +6,10 @@ export const COMMAND_USAGE: Record<string, string> = {
     SIGTERM / Ctrl-C finish in-flight requests, stop the database and exit 0.`,
   "db:migrate": `db:migrate
     Apply the pending migrations of every module in medusa-config.js.`,
-  "db:rollback": `db:rollback [--step N]
-    Revert the newest N migrations (default 1; 0 reverts all) of every module.`,
+  "db:rollback": `db:rollback [MODULE ...] [--step N]
+    Revert the newest N migrations (default 1; 0 reverts all) of every module, or of the modules
+    named (apiKey or api_key, salesChannel or sales_channel, links). Back to Medusa's own api key
+    module: db:rollback api_key (see README).`,
   "keys:create": `keys:create --type secret|publishable --title TITLE [--created-by ACTOR]
     Create a key. Its token is printed once, alone on stdout:
       TOKEN=$(medusa-api-key keys:create --type secret --title admin)`,

@@ -37,8 +37,9 @@ export async function dbMigrate(args: string[], ctx: CliContext): Promise<number
 }
 
 export async function dbRollback(args: string[], ctx: CliContext): Promise<number> {
-  const { values } = parseCommandArgs("db:rollback", args, { step: { type: "string" } })
+  const { values, positionals } = parseCommandArgs("db:rollback", args, { step: { type: "string" } }, Infinity)
   const step = parseCount("db:rollback", "step", values.step) ?? 1
-  await withDatabase(ctx, async (project, url) => report(ctx, await revertAppMigrations(project.config, project.directory, url, step), "reverted"))
+  const only = positionals.length ? positionals : undefined
+  await withDatabase(ctx, async (project, url) => report(ctx, await revertAppMigrations(project.config, project.directory, url, step, only), "reverted"))
   return EXIT_OK
 }

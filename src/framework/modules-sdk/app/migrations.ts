@@ -20,12 +20,25 @@ export async function runAppMigrations(modules: AppModule[], directory: string, 
   return reports
 }
 
-/** Reverts the newest `step` migrations of the links, then of each module, last-listed first (0: all). */
-export async function revertAppMigrations(modules: AppModule[], directory: string, databaseUrl: string | undefined, builtIns: HostBuiltIns, step: number): Promise<MigrationReport[]> {
+/**
+ * Reverts the newest `step` migrations of the links, then of each module, last-listed first (0: all).
+ * `only` names the modules to revert (their medusa-config keys, or "links"), as
+ * `medusa db:rollback api_key` names one; without it every module is reverted.
+ */
+export async function revertAppMigrations(
+  modules: AppModule[],
+  directory: string,
+  databaseUrl: string | undefined,
+  builtIns: HostBuiltIns,
+  step: number,
+  only?: string[]
+): Promise<MigrationReport[]> {
   const reports: MigrationReport[] = []
   const links = applicableLinks(modules, builtIns, directory)
-  if (links.length) reports.push({ module: "links", migrations: await revertLinkMigrations(links, { clientUrl: databaseUrl }, builtIns.linkMigrations, step) })
-  for (const { key, definition, options } of [...modules].reverse()) {
+  if (links.length && (!only || only.includes("links"))) {
+    reports.push({ module: "links", migrations: await revertLinkMigrations(links, { clientUrl: databaseUrl }, builtIns.linkMigrations, step) })
+  }
+  for (const { key, definition, options } of [...modules].reverse().filter((m) => !only || only.includes(m.key))) {
     reports.push({ module: key, migrations: await revertModuleMigrations(moduleOrmConfig(definition, options), step) })
   }
   return reports

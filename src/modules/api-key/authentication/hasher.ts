@@ -1,5 +1,6 @@
-import { scrypt as nodeScrypt, timingSafeEqual } from "node:crypto"
+import { randomBytes, scrypt as nodeScrypt, timingSafeEqual } from "node:crypto"
 import Scrypt from "scrypt-kdf"
+import type { HashFormat } from "../types/options"
 import type { ScryptLimiter } from "./scrypt-limiter"
 
 /**
@@ -35,11 +36,13 @@ export class SecretHasher {
 
   constructor(
     private readonly params: ScryptParams,
-    private readonly limiter: ScryptLimiter
+    private readonly limiter: ScryptLimiter,
+    private readonly format: HashFormat = "scrypt-kdf"
   ) {}
 
-  /** A new key's hash at the module's cost. `limited` for work on the authentication path. */
+  /** A new key's hash, in the module's format at its cost. `limited` for work on the authentication path. */
   async hash(token: string, options: { limited?: boolean } = {}): Promise<HashedSecret> {
+    if (this.format === "medusa") return this.hashMedusa(token, options.limited)
     const key = Buffer.from(
       await this.run(options.limited, () => {
         this.counters.hashes++
@@ -50,6 +53,16 @@ export class SecretHasher {
       hash: key.toString("base64"),
       salt: key.subarray(KDF_SALT_OFFSET, KDF_SALT_OFFSET + KDF_SALT_LENGTH).toString("hex"),
     }
+  }
+
+  /** Medusa's format (see verifyMedusaLegacy), with a 16-byte hex salt as Medusa draws one. */
+  private async hashMedusa(token: string, limited: boolean | undefined): Promise<HashedSecret> {
+    const salt = randomBytes(16).toString("hex")
+    const derived = await this.run(limited, () => {
+      this.counters.hashes++
+      return deriveMedusa(token, salt)
+    })
+    return { hash: derived.toString("hex"), salt }
   }
 
   /** Constant-time verification (scrypt-kdf compares with timingSafeEqual); limited. */
@@ -75,7 +88,7 @@ export class SecretHasher {
     if (expected.length !== 64) return false
     const derived = await this.run(options.limited, () => {
       this.counters.verifications++
-      return new Promise<Buffer>((resolve, reject) => nodeScrypt(token, salt, 64, (error, key) => (error ? reject(error) : resolve(key))))
+      return deriveMedusa(token, salt)
     })
     return timingSafeEqual(derived, expected)
   }
@@ -84,4 +97,9 @@ export class SecretHasher {
   private run<T>(limited: boolean | undefined, work: () => Promise<T>): Promise<T> {
     return limited ? this.limiter.run(work) : work()
   }
+}
+
+/** scrypt as Medusa's module runs it: node's defaults (N=2^14, r=8, p=1), 64 bytes. */
+function deriveMedusa(token: string, salt: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => nodeScrypt(token, salt, 64, (error, key) => (error ? reject(error) : resolve(key))))
 }

@@ -29,7 +29,7 @@ export function authenticationLoader({ container }: ModuleLoaderArgs): void {
   const repository = new ApiKeyRepository()
   const limiter = new ScryptLimiter(settings.scryptQueue)
   const legacyGuard = new LegacyGuard(settings.legacyVerification)
-  const hasher = new SecretHasher(settings.scrypt, limiter)
+  const hasher = new SecretHasher(settings.scrypt, limiter, settings.hashFormat)
   const authenticator = new TokenAuthenticator({
     orm,
     repository,

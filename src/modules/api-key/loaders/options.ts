@@ -4,7 +4,7 @@ import { validateSecretKeyLimit } from "../services/secret-key-limit"
 import { validateAuthCacheOption, type AuthCacheSettings } from "../authentication/verification-cache"
 import { validateLastUsedAtOption, type LastUsedAtSettings } from "../authentication/last-used-tracker"
 import { validateScryptQueueOption, type ScryptQueueSettings } from "../authentication/scrypt-limiter"
-import type { ApiKeyModuleOptions } from "../types/options"
+import type { ApiKeyModuleOptions, HashFormat } from "../types/options"
 import { validateLegacyVerificationOption, type LegacyVerificationSettings } from "../authentication/legacy-guard"
 import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "../../../framework/modules-sdk/options"
 
@@ -16,9 +16,11 @@ const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
   lastUsedAt: ["intervalMs", "flushMs"],
   scryptQueue: ["concurrency", "maxQueue"],
   legacyVerification: ["concurrency", "maxQueue", "failuresPerKeyPerMinute"],
+  hashFormat: [], // a plain value, listed so it is a known top-level option
 }
 
 export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & {
+  hashFormat: HashFormat
   scrypt: ScryptParams
   authCache: AuthCacheSettings | false
   lastUsedAt: LastUsedAtSettings | false
@@ -44,8 +46,17 @@ export function normalizeApiKeyModuleOptions(raw: unknown): NormalizedApiKeyModu
   if (!Number.isInteger(scrypt.r) || scrypt.r < 1 || !Number.isInteger(scrypt.p) || scrypt.p < 1) {
     throw invalid("scrypt.r and scrypt.p must be whole numbers of 1 or more")
   }
+  const hashFormat = options.hashFormat ?? "scrypt-kdf"
+  if (hashFormat !== "scrypt-kdf" && hashFormat !== "medusa") {
+    throw invalid(`hashFormat must be "scrypt-kdf" (the default) or "medusa"; got ${JSON.stringify(options.hashFormat)}`)
+  }
+  // Medusa verifies its hashes at scrypt's default cost only: another cost would lock the keys out there.
+  if (hashFormat === "medusa" && (scrypt.logN !== 14 || scrypt.r !== 8 || scrypt.p !== 1)) {
+    throw invalid(`scrypt cannot be changed with hashFormat "medusa": Medusa's module verifies at logN 14, r 8, p 1; got ${JSON.stringify(scrypt)}`)
+  }
   return {
     ...options,
+    hashFormat,
     scrypt,
     secretKeyLimit: validateSecretKeyLimit(options.secretKeyLimit),
     authCache: validateAuthCacheOption(options.authCache),

@@ -55,4 +55,12 @@ export interface ApiKeyModuleOptions {
   scryptQueue?: ScryptQueueOption
   /** Bounds on verifying tokens against keys Medusa created (see authentication/legacy-guard). */
   legacyVerification?: LegacyVerificationOption
+  /**
+   * How new secret keys are hashed. "scrypt-kdf" (default): this module's self-describing format.
+   * "medusa": Medusa's own (hex scrypt with a separate salt, N=2^14, r=8, p=1), so that the keys
+   * keep working if the store returns to Medusa's module. Keys Medusa made keep its format either way.
+   */
+  hashFormat?: HashFormat
 }
+
+export type HashFormat = "scrypt-kdf" | "medusa"

@@ -35,6 +35,9 @@ export async function measureFeedDown(url: string, calls: number, serverUrl: str
     await until(() => service.authenticationStats().listening, 10_000)
     const key = await service.create({ title: "feed down", type: "secret", created_by: "bench" })
     await service.authenticate(key.token)
+    // The pool opens connections lazily: make it open both now, as a later flush of last_used_at
+    // running beside an authenticate needs the second one after new connections are refused.
+    await Promise.all([service.listApiKeys({ id: key.id }), service.listApiKeys({ id: key.id }), service.listApiKeys({ id: key.id })])
     await sql(serverUrl, `alter database "${name}" allow_connections false`)
     await sql(serverUrl, `select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = $2`, [name, CHANGE_FEED_APPLICATION_NAME])
     await until(() => !service.authenticationStats().listening, 10_000)

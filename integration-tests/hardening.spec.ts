@@ -1,12 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { rmSync } from "node:fs"
 import { connect, type AddressInfo } from "node:net"
-import { tmpdir } from "node:os"
-import path from "node:path"
 import { gzipSync } from "node:zlib"
 import { Client } from "pg"
 import request from "supertest"
 import { createApp } from "../src/http"
 import { createHttpServer } from "../src/framework/http/server"
+import { writeAppApi } from "./setup/app-folder"
 import { basicAuth, setupHttpApp, type HttpFixture } from "./setup/http"
 
 /** Reproductions of defects found by attacking the server as a hostile client would (issue 10). */
@@ -147,12 +146,9 @@ describe("the server log never carries a token", () => {
   let app: ReturnType<typeof createApp>
 
   beforeAll(() => {
-    appDir = mkdtempSync(path.join(tmpdir(), "api-key-log-"))
-    const routeDir = path.join(appDir, "src", "api", "admin", "fail", "[id]")
-    mkdirSync(routeDir, { recursive: true })
-    writeFileSync(
-      path.join(routeDir, "route.js"),
-      `exports.GET = async (req) => { throw new Error("failed for " + req.params.id, { cause: new Error("cause mentions " + req.query.t) }) }\n`
+    appDir = writeAppApi(
+      { "admin/fail/[id]/route.js": `exports.GET = async (req) => { throw new Error("failed for " + req.params.id, { cause: new Error("cause mentions " + req.query.t) }) }\n` },
+      "api-key-log-"
     )
     app = createApp({ container: fx.medusa.container, directory: appDir, logger: { info: (m) => log.push(m), error: (m) => log.push(m) } })
   })

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { rmSync } from "node:fs"
 import path from "node:path"
 import request from "supertest"
 import { authenticate, MedusaError } from "../src"
+import { writeAppApi } from "./setup/app-folder"
 import { setupHttpApp, type HttpFixture } from "./setup/http"
 
 const SRC = JSON.stringify(path.resolve(__dirname, "../src"))
@@ -32,12 +32,7 @@ let fx: HttpFixture
 let appDir: string
 
 beforeAll(async () => {
-  appDir = mkdtempSync(path.join(tmpdir(), "api-key-app-middlewares-"))
-  for (const [file, content] of Object.entries(FILES)) {
-    const full = path.join(appDir, "src", "api", file)
-    mkdirSync(path.dirname(full), { recursive: true })
-    writeFileSync(full, content)
-  }
+  appDir = writeAppApi(FILES, "api-key-app-middlewares-")
   fx = await setupHttpApp({ directory: appDir })
 })
 

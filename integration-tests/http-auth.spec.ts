@@ -1,8 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import path from "node:path"
+import { rmSync } from "node:fs"
 import request from "supertest"
 import { createApp } from "../src/http"
+import { writeAppApi } from "./setup/app-folder"
 import { basicAuth, setupHttpApp, type HttpFixture } from "./setup/http"
 
 let fx: HttpFixture
@@ -119,14 +118,13 @@ describe("admin authentication with a secret API key", () => {
 
     beforeAll(() => {
       // An admin route that fails after authentication, so the request reaches the error log.
-      appDir = mkdtempSync(path.join(tmpdir(), "api-key-auth-log-"))
-      const routeDir = path.join(appDir, "src", "api", "admin", "explode")
-      mkdirSync(routeDir, { recursive: true })
-      writeFileSync(
-        path.join(routeDir, "route.js"),
-        `exports.GET = async () => { throw new Error("the admin route exploded") }
+      appDir = writeAppApi(
+        {
+          "admin/explode/route.js": `exports.GET = async () => { throw new Error("the admin route exploded") }
 exports.POST = async () => { throw new Error("the admin route exploded") }
-`
+`,
+        },
+        "api-key-auth-log-"
       )
       // Every logger call, info as well as error.
       app = createApp({

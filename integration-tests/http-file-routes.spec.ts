@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { rmSync } from "node:fs"
 import path from "node:path"
 import request from "supertest"
 import { createApp } from "../src/http"
+import { writeAppApi } from "./setup/app-folder"
 import { setupHttpApp, type HttpFixture } from "./setup/http"
 
 const SRC = path.resolve(__dirname, "../src")
@@ -49,22 +49,13 @@ exports.DELETE = async (req, res) => res.json({ deleted: req.params.id })
   ".hidden/route.js": `throw new Error("hidden folders are skipped")`,
 }
 
-function writeApp(files: Record<string, string>): string {
-  const directory = mkdtempSync(path.join(tmpdir(), "api-key-app-"))
-  for (const [file, content] of Object.entries(files)) {
-    const full = path.join(directory, "src", "api", file)
-    mkdirSync(path.dirname(full), { recursive: true })
-    writeFileSync(full, content)
-  }
-  return directory
-}
 
 let fx: HttpFixture
 let appDir: string
 let bearer: string
 
 beforeAll(async () => {
-  appDir = writeApp(ROUTES)
+  appDir = writeAppApi(ROUTES)
   fx = await setupHttpApp({ directory: appDir })
   bearer = `Bearer ${fx.adminToken}`
 })
@@ -148,7 +139,7 @@ describe("file-based routes under src/api", () => {
 
 describe("route files that cannot be served", () => {
   const attempt = (files: Record<string, string>) => {
-    const directory = writeApp(files)
+    const directory = writeAppApi(files)
     try {
       return () => createApp({ container: fx.medusa.container, directory })
     } finally {

@@ -1,0 +1,18 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import path from "node:path"
+
+/**
+ * A throw-away app folder whose `src/api` holds the given files (paths relative to `src/api`,
+ * e.g. "admin/things/[id]/route.js" or "middlewares.js"), as an app's own routes are laid out.
+ * The caller removes it (rmSync with recursive) when done.
+ */
+export function writeAppApi(files: Record<string, string>, prefix = "api-key-app-"): string {
+  const directory = mkdtempSync(path.join(tmpdir(), prefix))
+  for (const [file, content] of Object.entries(files)) {
+    const full = path.join(directory, "src", "api", file)
+    mkdirSync(path.dirname(full), { recursive: true })
+    writeFileSync(full, content)
+  }
+  return directory
+}

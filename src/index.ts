@@ -16,6 +16,7 @@ export { defineLink } from "./framework/modules-sdk/links"
 export type { Link, Query, GraphQuery, GraphResult, LinkInput } from "./framework/modules-sdk/links"
 export { ContainerRegistrationKeys } from "./framework/modules-sdk/app"
 export type { Context } from "./framework/modules-sdk/context"
+export { moduleQueryCount } from "./framework/modules-sdk/database"
 export * from "./framework/workflows-sdk"
 export * from "./workflows"
 export {

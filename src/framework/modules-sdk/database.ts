@@ -80,6 +80,25 @@ function lentConnection(database: ModuleDatabaseOptions | undefined): Knex | und
   return typeof connection === "function" && connection.context?.client instanceof knex.Client ? connection : undefined
 }
 
+/**
+ * SQL statements sent by every module ORM of this process since it started (each knex instance
+ * counted once, also a lent one). Tests and the benchmark read it to show what a request costs;
+ * the change feed's own session is not a module ORM and is not counted.
+ */
+let statementsSent = 0
+const countedConnections = new WeakSet<object>()
+
+export function moduleQueryCount(): number {
+  return statementsSent
+}
+
+function countStatements(orm: MikroORM): void {
+  const connection = orm.em.getConnection().getKnex()
+  if (countedConnections.has(connection)) return
+  countedConnections.add(connection)
+  connection.on("query", () => void statementsSent++)
+}
+
 /** Opens the module's MikroORM instance (on the host's lent connection when there is one) and checks the database answers. */
 export async function connectModuleOrm(config: ModuleOrmConfig): Promise<MikroORM> {
   const clientUrl = requireClientUrl(config.database)
@@ -115,6 +134,7 @@ export async function connectModuleOrm(config: ModuleOrmConfig): Promise<MikroOR
     throw describeConnectionError(clientUrl, error)
   }
   if (lentConnection(config.database)) lentConnections.add(orm)
+  countStatements(orm)
   if (!(await orm.isConnected())) {
     await closeModuleOrm(orm).catch(() => undefined)
     throw describeConnectionError(clientUrl, new Error("the server did not answer"))

@@ -1,6 +1,10 @@
+import { asValue } from "awilix"
+import { PUBLISHABLE_KEY_CONTEXTS, PublishableKeyContexts } from "./api/store/publishable-key-contexts"
+import type { ChangeFeed } from "./framework/modules-sdk/change-feed"
 import { Modules } from "./framework/modules-sdk/definitions"
 import { MedusaError } from "./framework/modules-sdk/medusa-error"
 import {
+  ContainerRegistrationKeys,
   listAppModules as listModules,
   loadApp,
   revertAppMigrations as revertMigrations,
@@ -16,6 +20,7 @@ import { findPackageRoot } from "./framework/modules-sdk/app/package-root"
 import { builtInLinkMigrations, builtInLinks } from "./links"
 import apiKeyModule from "./modules/api-key"
 import salesChannelModule from "./modules/sales-channel"
+import type { NormalizedApiKeyModuleOptions } from "./modules/api-key/loaders/options"
 
 /**
  * The host as this package ships it: the generic app loader of the framework, given the modules
@@ -35,8 +40,22 @@ export const BUILT_INS: HostBuiltIns = {
   packageRoot: findPackageRoot(__dirname),
 }
 
-export function loadMedusaApp(options: LoadMedusaAppOptions = {}): Promise<MedusaApp> {
-  return loadApp(options, BUILT_INS)
+export async function loadMedusaApp(options: LoadMedusaAppOptions = {}): Promise<MedusaApp> {
+  const app = await loadApp(options, BUILT_INS)
+  registerPublishableKeyContexts(app)
+  return app
+}
+
+/**
+ * The store guard's cache of publishable key contexts, one per app, following the app's change
+ * feed. It takes the api key module's `authCache` settings (`authCache: false` turns it off too).
+ */
+function registerPublishableKeyContexts(app: MedusaApp): void {
+  const apiKeyModule = Object.values(app.modules).find((m) => m.container.hasRegistration("apiKeyOptions"))
+  if (!apiKeyModule) return
+  const settings = apiKeyModule.container.resolve<NormalizedApiKeyModuleOptions>("apiKeyOptions").authCache
+  const feed = app.container.resolve<ChangeFeed | undefined>(ContainerRegistrationKeys.CHANGE_FEED)
+  app.container.register(PUBLISHABLE_KEY_CONTEXTS, asValue(new PublishableKeyContexts(settings, feed)))
 }
 
 /** The modules medusa-config.js lists, resolved to their definitions and options (database defaulting to the project's). */

@@ -39,7 +39,8 @@ export interface ChangeMessage {
 }
 
 export interface ChangeSubscriber {
-  changed(message: ChangeMessage): void
+  /** `channel`: the changed table's channel (see changeChannel), for subscribers of several tables. */
+  changed(message: ChangeMessage, channel: string): void
   /** (Re)connected and listening: nothing received before can be trusted. */
   resumed(since: number): void
   /** Every change committed before `since` (performance.now() ms) has been delivered. */
@@ -56,6 +57,23 @@ export function changeChannel(tableName: string): string {
   return `${tableName}_changes`
 }
 
+/**
+ * The feeds of this process, by connection string. A change published on one is delivered at once
+ * to the others on the same database too (modules, the link layer and the host each keep one), so
+ * a cache in this process never waits for PostgreSQL to hear a change made here.
+ */
+const feedsOfProcess = new Map<string, Set<ChangeFeed>>()
+
+/** Which database a connection string names (user, host, port, database), however it is spelled. */
+function databaseIdentity(connectionString: string): string {
+  try {
+    const url = new URL(connectionString)
+    return `${decodeURIComponent(url.username)}@${url.hostname}:${url.port || "5432"}${url.pathname}`
+  } catch {
+    return connectionString
+  }
+}
+
 export class ChangeFeed {
   private client: Client | undefined
   /** Subscribers by channel. */
@@ -70,7 +88,14 @@ export class ChangeFeed {
   /** Sessions opened, including reconnects (see stats()). */
   private connections = 0
 
-  constructor(private readonly options: ChangeFeedOptions) {}
+  private readonly database: string
+
+  constructor(private readonly options: ChangeFeedOptions) {
+    this.database = databaseIdentity(options.connectionString)
+    const feeds = feedsOfProcess.get(this.database) ?? new Set()
+    feeds.add(this)
+    feedsOfProcess.set(this.database, feeds)
+  }
 
   // ---- publishing (inside the writer's transaction) -----------------------------------------
 
@@ -90,20 +115,27 @@ export class ChangeFeed {
   }
 
   private deliverLocally(channel: string, message: ChangeMessage): void {
-    for (const subscriber of this.subscribers.get(channel) ?? []) subscriber.changed(message)
+    for (const feed of feedsOfProcess.get(this.database) ?? [this]) feed.deliver(channel, message)
+  }
+
+  private deliver(channel: string, message: ChangeMessage): void {
+    for (const subscriber of this.subscribers.get(channel) ?? []) subscriber.changed(message, channel)
   }
 
   // ---- listening ----------------------------------------------------------------------------
 
   /**
-   * Hears changes of `tableName` from every process. `propagationMs` is the subscriber's bound on
-   * how late a change may be heard; the heartbeat runs a few times within it.
+   * Hears changes of `tableName` (or each of several tables) from every process. `propagationMs`
+   * is the subscriber's bound on how late a change may be heard; the heartbeat runs a few times
+   * within it. A subscriber of several tables is told `resumed`/`alive`/`lost` once.
    */
-  subscribe(tableName: string, subscriber: ChangeSubscriber, options: { propagationMs?: number } = {}): void {
-    const channel = changeChannel(tableName)
-    const set = this.subscribers.get(channel) ?? new Set()
-    set.add(subscriber)
-    this.subscribers.set(channel, set)
+  subscribe(tableName: string | string[], subscriber: ChangeSubscriber, options: { propagationMs?: number } = {}): void {
+    for (const table of Array.isArray(tableName) ? tableName : [tableName]) {
+      const channel = changeChannel(table)
+      const set = this.subscribers.get(channel) ?? new Set()
+      set.add(subscriber)
+      this.subscribers.set(channel, set)
+    }
     if (options.propagationMs) this.heartbeatMs = Math.min(this.heartbeatMs, Math.max(25, Math.floor(options.propagationMs / 4)))
     // A new channel needs a session that listens to it: start over (subscribers resume from nothing).
     if (this.client) this.drop(this.client)
@@ -136,11 +168,13 @@ export class ChangeFeed {
   }
 
   private allSubscribers(): ChangeSubscriber[] {
-    return [...this.subscribers.values()].flatMap((set) => [...set])
+    return [...new Set([...this.subscribers.values()].flatMap((set) => [...set]))]
   }
 
   async close(): Promise<void> {
     this.closed = true
+    feedsOfProcess.get(this.database)?.delete(this)
+    if (!feedsOfProcess.get(this.database)?.size) feedsOfProcess.delete(this.database)
     clearTimeout(this.heartbeatTimer)
     clearTimeout(this.reconnectTimer)
     const client = this.client
@@ -191,7 +225,7 @@ export class ChangeFeed {
       ...(Array.isArray(parsed.k) ? { k: parsed.k.filter((id) => typeof id === "string") } : {}),
       ...(Array.isArray(parsed.n) ? { n: parsed.n.filter((p) => typeof p === "string") } : {}),
     }
-    for (const subscriber of subscribers) subscriber.changed(heard)
+    for (const subscriber of subscribers) subscriber.changed(heard, message.channel)
   }
 
   private scheduleHeartbeat(client: Client): void {

@@ -1,6 +1,7 @@
 import path from "node:path"
 import { asValue, createContainer, InjectionMode, type AwilixContainer } from "awilix"
 import type { MikroORM } from "@mikro-orm/postgresql"
+import { ChangeFeed } from "../change-feed"
 import { pingDatabase } from "../database"
 import { loadModule, type LoadedModule } from "../load-module"
 import { currentModuleName } from "../definitions"
@@ -32,7 +33,7 @@ export interface MedusaApp {
 export const HEALTH_CHECK = "databaseHealthCheck"
 
 /** Medusa's container keys for the link and query services. */
-export const ContainerRegistrationKeys = { LINK: "link", QUERY: "query" } as const
+export const ContainerRegistrationKeys = { LINK: "link", QUERY: "query", CHANGE_FEED: "changeFeed" } as const
 
 /** "api_key" → ["api_key", "apiKey"]: the names a module's service is registered under. */
 function moduleAliases(name: string): string[] {
@@ -62,7 +63,12 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
   const loaded: Record<string, LoadedModule> = {}
   const order: string[] = []
   let closeLinks: (() => Promise<void>) | undefined
+  // The app's own change feed: link changes are published on it, and the host's caches (e.g. the
+  // store's publishable key contexts) follow modules and links through it. It connects only once
+  // something subscribes.
+  const changeFeed = databaseUrl ? new ChangeFeed({ connectionString: databaseUrl }) : undefined
   const shutdown = async () => {
+    await changeFeed?.close()
     await closeLinks?.().catch(() => undefined)
     for (const key of order.slice().reverse()) await loaded[key].shutdown().catch(() => undefined)
     await container.dispose()
@@ -87,13 +93,14 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
       }
     }
     const definitions = applicableLinks(appModules, builtIns, directory)
-    const links = definitions.length ? await loadLinks(definitions, { clientUrl: databaseUrl }, builtIns.linkMigrations) : undefined
+    const links = definitions.length ? await loadLinks(definitions, { clientUrl: databaseUrl }, builtIns.linkMigrations, changeFeed) : undefined
     closeLinks = links?.close
     const queryModules = appModules.map(({ key, definition }) => ({ name: currentModuleName(definition.name), service: loaded[key].service, models: modelsOf(definition) }))
     const orms = Object.values(loaded).flatMap((m) => (m.container.hasRegistration("orm") ? [m.container.resolve<MikroORM>("orm")] : []))
     container.register({
       [ContainerRegistrationKeys.LINK]: asValue(links?.link as Link | undefined),
       [ContainerRegistrationKeys.QUERY]: asValue(new Query(queryModules, links?.tables ?? [])),
+      [ContainerRegistrationKeys.CHANGE_FEED]: asValue(changeFeed),
       // Every module's database answers (what /health reports).
       [HEALTH_CHECK]: asValue(async () => (await Promise.all(orms.map((orm) => pingDatabase(orm)))).every(Boolean)),
     })

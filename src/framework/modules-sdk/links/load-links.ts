@@ -1,6 +1,6 @@
 import type { MigrationObject } from "@mikro-orm/core"
 import type { MikroORM } from "@mikro-orm/postgresql"
-import { ChangeFeed } from "../change-feed"
+import type { ChangeFeed } from "../change-feed"
 import { connectModuleOrm, revertMigrations, type ModuleDatabaseOptions } from "../database"
 import type { LinkDefinition } from "./define-link"
 import { Link } from "./link"
@@ -35,18 +35,11 @@ function connect(definitions: LinkDefinition[], database: ModuleDatabaseOptions,
   })
 }
 
-export async function loadLinks(definitions: LinkDefinition[], database: ModuleDatabaseOptions, migrations: LinkMigrations): Promise<LoadedLinks> {
+/** `feed`: the app's change feed, which every link change is published on (the app closes it). */
+export async function loadLinks(definitions: LinkDefinition[], database: ModuleDatabaseOptions, migrations: LinkMigrations, feed?: ChangeFeed): Promise<LoadedLinks> {
   const orm = await connect(definitions, database, migrations)
-  const feed = new ChangeFeed({ connectionString: orm.config.get("clientUrl") as string })
   const tables = definitions.map((definition) => new LinkTable(definition, orm, feed))
-  return {
-    tables,
-    link: new Link(tables),
-    close: async () => {
-      await feed.close()
-      await orm.close(true)
-    },
-  }
+  return { tables, link: new Link(tables), close: () => orm.close(true) }
 }
 
 /** Moves records of adopted migrations from the module table where an earlier release kept them. */

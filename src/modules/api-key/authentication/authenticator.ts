@@ -10,7 +10,7 @@ import type { LastUsedTracker } from "./last-used-tracker"
 import type { LegacyGuard } from "./legacy-guard"
 import { ScryptQueueFullError, type ScryptLimiter } from "./scrypt-limiter"
 import { isMedusaLegacyHash, isWellFormedSecretToken, redactToken, tokenLookupDigest } from "./token"
-import type { VerificationCache, VerificationCacheStats } from "./verification-cache"
+import { DEFAULT_AUTH_CACHE, type VerificationCache, type VerificationCacheStats } from "./verification-cache"
 
 export interface AuthenticationStats {
   /** Absent when the cache is turned off. */
@@ -74,18 +74,14 @@ export class TokenAuthenticator {
     const { cache, changeFeed } = parts
     // Every write of api keys is published by the service; only a caching instance listens.
     if (cache) {
-      changeFeed.subscribe(
-        ApiKey.tableName,
-        {
-          changed: (message) => {
-            if (message.k) cache.invalidateKeys(message.k)
-            if (message.n) cache.forgetUnknown(message.n)
-          },
-          resumed: (since) => cache.resume(since),
-          alive: (since) => cache.confirmLive(since),
-          lost: () => cache.suspend(),
+      cache.follow(
+        changeFeed,
+        [ApiKey.tableName],
+        (_table, message) => {
+          if (message.k) cache.invalidate(message.k)
+          if (message.n) cache.forgetUnknown(message.n)
         },
-        { propagationMs: parts.propagationMs }
+        parts.propagationMs ?? DEFAULT_AUTH_CACHE.propagationMs
       )
     }
   }
@@ -132,7 +128,7 @@ export class TokenAuthenticator {
     }
     const key = publicCopy(verdict)
     // Stored only if no invalidation happened since the epochs were read (the cache checks).
-    cache.storeVerified(digest, key, epoch, performance.now())
+    cache.store(digest, key, epoch, performance.now())
     this.parts.lastUsed?.record(key.id, Date.now())
     return key
   }

@@ -130,8 +130,9 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     const stored = await withTransaction(this.orm_, sharedContext, async (em) => {
       await this.secretKeyLimit_.assertRoomFor(em, keys, new Date())
       await this.keys_.insert(em, rows)
-      // A token remembered as unknown by any process must authenticate as soon as its key exists.
-      const created = rows.flatMap((r) => (r.token_lookup ? [unknownTokenPrefix(r.token_lookup)] : []))
+      // A token remembered as unknown by any process (a secret one by authenticate, a publishable
+      // one by the store's key check) must work as soon as its key exists.
+      const created = rows.map((r) => unknownTokenPrefix(r.token_lookup ?? tokenLookupDigest(r.token!)))
       await this.feed_.publish(em, ApiKey.tableName, { n: created })
       await this.afterWrite_("ApiKey", em, rows.map((r) => r.id!), "created")
       return this.keys_.findByIds(em, rows.map((r) => r.id!))

@@ -1,6 +1,4 @@
-import { fork, type ChildProcess } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import path from "node:path"
 import { initialize, type ApiKeyModuleService } from "../src"
 import { MikroORM } from "@mikro-orm/postgresql"
 import { ApiKey } from "../src"
@@ -11,6 +9,7 @@ import { ScryptLimiter, ScryptQueueFullError } from "../src/modules/api-key/auth
 import type { ApiKeyModuleOptions } from "../src/modules/api-key/types/options"
 import { queryDatabase } from "./setup/database"
 import { FAST_SCRYPT, setupApiKeyModule, type ModuleFixture } from "./setup/module"
+import { forkFixture, type FixtureProcess } from "./setup/fixture-process"
 
 /** The SQL statements one module instance sends, through its `database.logger` option. */
 function statementLog() {
@@ -335,43 +334,15 @@ describe("authenticate with the verification cache", () => {
     })
 
     describe("in a separate OS process", () => {
-      let child: ChildProcess
-      let nextId = 0
-      const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>()
-
-      function call<T = any>(op: string, arg?: unknown): Promise<T> {
-        const id = ++nextId
-        return new Promise((resolve, reject) => {
-          pending.set(id, { resolve, reject })
-          child.send({ id, op, arg })
-        })
-      }
+      let child: FixtureProcess
+      const call = <T = any>(op: string, arg?: unknown) => child.call<T>(op, arg)
 
       beforeAll(async () => {
         const options = { scrypt: FAST_SCRYPT, database: { clientUrl: f.database.url } }
-        child = fork(path.join(__dirname, "fixtures", "authenticate-process.js"), [], {
-          env: { ...process.env, API_KEY_MODULE_OPTIONS: JSON.stringify(options) },
-          execArgv: ["--no-warnings"],
-        })
-        await new Promise<void>((resolve, reject) => {
-          child.on("message", (message: any) => {
-            if (message.ready) return resolve()
-            if (message.fatal) return reject(new Error(message.fatal))
-            const waiter = pending.get(message.id)
-            pending.delete(message.id)
-            if (message.error) waiter?.reject(new Error(message.error))
-            else waiter?.resolve(message.result)
-          })
-          child.on("exit", (code) => reject(new Error(`child exited with ${code}`)))
-        })
+        child = await forkFixture("authenticate-process.js", { API_KEY_MODULE_OPTIONS: JSON.stringify(options) })
         expect(await call("whenCaching")).toBe(true)
       })
-      afterAll(async () => {
-        if (child.connected) {
-          await call("close")
-          await new Promise((resolve) => child.once("exit", resolve))
-        }
-      })
+      afterAll(() => child.close())
 
       it("answers from its own cache and stops accepting a key revoked by this process", async () => {
         const key = await createSecret()

@@ -31,13 +31,15 @@ export interface HttpFixtureOptions {
   bodyLimit?: string | number
   /** Leave the sales channel module out of the app. */
   withoutSalesChannels?: boolean
+  /** More api key module options (merged over the fast test scrypt). */
+  apiKey?: Record<string, unknown>
 }
 
 export function testConfig(databaseUrl: string, options: HttpFixtureOptions = {}): MedusaConfig {
   return {
     projectConfig: { databaseUrl },
     modules: {
-      apiKey: { resolve: "@medusajs/api-key", options: { scrypt: FAST_SCRYPT } },
+      apiKey: { resolve: "@medusajs/api-key", options: { scrypt: FAST_SCRYPT, ...options.apiKey } },
       ...(options.withoutSalesChannels ? {} : { salesChannel: { resolve: "@medusajs/sales-channel" } }),
     },
   }

@@ -1,0 +1,47 @@
+import { fork, type ChildProcess } from "node:child_process"
+import path from "node:path"
+
+/**
+ * A second OS process running one of `integration-tests/fixtures/*.js` on the same database, driven
+ * over IPC: `call(op, arg)` runs the fixture's operation `op` and resolves with its result.
+ */
+export interface FixtureProcess {
+  call<T = any>(op: string, arg?: unknown): Promise<T>
+  /** Runs the fixture's `close` operation and waits for the process to exit. */
+  close(): Promise<void>
+}
+
+export async function forkFixture(script: string, env: Record<string, string>): Promise<FixtureProcess> {
+  const child: ChildProcess = fork(path.join(__dirname, "..", "fixtures", script), [], {
+    env: { ...process.env, ...env },
+    execArgv: ["--no-warnings"],
+  })
+  let nextId = 0
+  const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>()
+  await new Promise<void>((resolve, reject) => {
+    child.on("message", (message: any) => {
+      if (message.ready) return resolve()
+      if (message.fatal) return reject(new Error(message.fatal))
+      const waiter = pending.get(message.id)
+      pending.delete(message.id)
+      if (message.error) waiter?.reject(new Error(message.error))
+      else waiter?.resolve(message.result)
+    })
+    child.on("exit", (code) => reject(new Error(`${script} exited with ${code}`)))
+  })
+  const call = <T>(op: string, arg?: unknown) =>
+    new Promise<T>((resolve, reject) => {
+      const id = ++nextId
+      pending.set(id, { resolve, reject })
+      child.send({ id, op, arg })
+    })
+  return {
+    call,
+    close: async () => {
+      if (!child.connected) return
+      const exited = new Promise((resolve) => child.once("exit", resolve))
+      await call("close")
+      await exited
+    },
+  }
+}

@@ -1,23 +1,62 @@
 import type { Server } from "node:http"
-import path from "node:path"
-import { loadMedusaApp, Modules, type ApiKeyModuleService } from "../src"
+import { ContainerRegistrationKeys, loadMedusaApp, moduleQueryCount, Modules, type ApiKeyModuleService, type Link, type MedusaApp, type SalesChannelModuleService } from "../src"
 import { createApp } from "../src/http"
+import { captureApiKeySelect } from "./admin-db-sql"
+import { BENCH_APP_DIRECTORY, benchAppConfig, salesChannelLink } from "./app-config"
 
-/** Source folder of the bench app (its route files are plain .js, read where they are). */
-const BENCH_APP_DIRECTORY = path.resolve(__dirname, "../../bench/app")
+/** What the server child tells the parent once it listens. */
+export interface ServerReady {
+  kind: "ready"
+  port: number
+  secretToken: string
+  secretKeyId: string
+  publishableToken: string
+  publishableKeyId: string
+  salesChannelId: string
+  /** The SELECT `GET /admin/api-keys/:id` sends for the secret key, for `raw_pg` to replay. */
+  adminDbSql: string
+}
 
-/** The benchmark's server process: the real app over the bench database, on a free port. */
-async function main() {
-  const app = await loadMedusaApp({
-    config: { projectConfig: { databaseUrl: process.env.BENCH_DATABASE_URL }, modules: { apiKey: { resolve: "@medusajs/api-key" } } },
+/** A secret key for the admin routes, and a publishable key granting one sales channel for the store routes. */
+async function createFixtures(app: MedusaApp) {
+  const apiKeys = app.container.resolve<ApiKeyModuleService>(Modules.API_KEY)
+  const secret = await apiKeys.create({ title: "bench http", type: "secret", created_by: "bench" })
+  const publishable = await apiKeys.create({ title: "bench store", type: "publishable", created_by: "bench" })
+  const channel = await app.container.resolve<SalesChannelModuleService>(Modules.SALES_CHANNEL).createSalesChannels({ name: "Bench" })
+  await app.container.resolve<Link>(ContainerRegistrationKeys.LINK).create(salesChannelLink(publishable.id, channel.id))
+  return { secretToken: secret.token, secretKeyId: secret.id, publishableToken: publishable.token, publishableKeyId: publishable.id, salesChannelId: channel.id }
+}
+
+function listen(app: MedusaApp): Promise<{ server: Server; port: number }> {
+  return new Promise((resolve) => {
+    const server: Server = createApp({ container: app.container, directory: BENCH_APP_DIRECTORY, logger: { info: () => undefined, error: () => undefined } }).listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      resolve({ server, port: typeof address === "object" && address ? address.port : 0 })
+    })
   })
-  const key = await app.container.resolve<ApiKeyModuleService>(Modules.API_KEY).create({ title: "bench http", type: "secret", created_by: "bench" })
-  const server: Server = createApp({ container: app.container, directory: BENCH_APP_DIRECTORY, logger: { info: () => undefined, error: () => undefined } }).listen(0, "127.0.0.1", () => {
-    const address = server.address()
-    const port = typeof address === "object" && address ? address.port : 0
-    process.send?.({ kind: "ready", port, token: key.token, keyId: key.id })
+}
+
+/**
+ * The benchmark's server process: the real app over the bench database, on a free port. It
+ * answers "query-count" with `moduleQueryCount()`, so the parent counts the SQL each load cost
+ * here, where the queries are sent.
+ */
+async function main() {
+  const app = await loadMedusaApp({ config: benchAppConfig(process.env.BENCH_DATABASE_URL!), directory: BENCH_APP_DIRECTORY })
+  const fixtures = await createFixtures(app)
+  const { server, port } = await listen(app)
+  process.on("message", (message: { kind?: string }) => {
+    if (message?.kind === "query-count") process.send?.({ kind: "query-count", value: moduleQueryCount() })
   })
   process.on("SIGTERM", () => server.close(() => app.shutdown().then(() => process.exit(0))))
+  // Also the first request with the secret key: its one scrypt verification happens here, not in a load.
+  const adminDbSql = await captureApiKeySelect(
+    app,
+    () => fetch(`http://127.0.0.1:${port}/admin/api-keys/${fixtures.secretKeyId}`, { headers: { authorization: `Bearer ${fixtures.secretToken}` } }),
+    fixtures.secretKeyId
+  )
+  const ready: ServerReady = { kind: "ready", port, ...fixtures, adminDbSql }
+  process.send?.(ready)
 }
 
 main().catch((error) => {

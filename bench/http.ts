@@ -1,36 +1,84 @@
-import autocannon from "autocannon"
+import type { ChildProcess } from "node:child_process"
+import { loadMedusaApp, runAppMigrations, type MedusaApp } from "../src"
+import { BENCH_APP_DIRECTORY, benchAppConfig } from "./app-config"
 import { forkSibling, nextMessage, stopChild } from "./child"
-import { round } from "./stats"
+import type { ServerReady } from "./http-server"
+import { CONNECTIONS, loadRoute, warmRoute, type LoadResult } from "./http-load"
+import { measurePublishablePropagation } from "./publishable-propagation"
+import { measureRawPg } from "./raw-pg"
+import { progress, round } from "./stats"
+
+const ROUTES = {
+  bare: "GET /bare (app route outside /admin and /store: no auth, no database)",
+  store: "GET /store/context (app route answering from the publishable key guard's context)",
+  store_db: "GET /store/sales-channels (built-in store route: guard, then Query reads the channels)",
+  admin_auth: "GET /admin/whoami (app route, secret-key auth, no database work)",
+  admin_db: "GET /admin/api-keys/:id (built-in admin route: secret-key auth, then Query reads the key)",
+}
+
+type Loads = Record<keyof typeof ROUTES, LoadResult>
+
+/** The five routes, each warmed then loaded for `seconds`, one after the other against the same server. */
+async function loadAll(server: ChildProcess, ready: ServerReady, seconds: number): Promise<Loads> {
+  const base = `http://127.0.0.1:${ready.port}`
+  const secret = { authorization: `Bearer ${ready.secretToken}` }
+  const publishable = { "x-publishable-api-key": ready.publishableToken }
+  const targets: [keyof Loads, string, Record<string, string>][] = [
+    ["bare", `${base}/bare`, {}],
+    ["store", `${base}/store/context`, publishable],
+    ["store_db", `${base}/store/sales-channels`, publishable],
+    ["admin_auth", `${base}/admin/whoami`, secret],
+    ["admin_db", `${base}/admin/api-keys/${ready.secretKeyId}`, secret],
+  ]
+  const loads: Partial<Loads> = {}
+  for (const [name, url, headers] of targets) {
+    progress(`HTTP load: ${ROUTES[name]}`)
+    await warmRoute(url, headers)
+    loads[name] = await loadRoute(server, url, headers, seconds)
+  }
+  return loads as Loads
+}
+
+const ratio = (a: LoadResult, b: LoadResult) => round(a.req_per_s / b.req_per_s)
 
 /**
- * An admin route behind secret-key auth, served by a child process (the real app over the
- * bench database) and loaded by autocannon from this process: two processes on loopback.
+ * The HTTP benchmark: one server child (the real app over the bench database) loaded by
+ * autocannon from this process, route after route; then how fast a removed sales channel link
+ * reaches that server; then, with the server stopped, the admin route's SELECT replayed with pg.
  */
-export async function measureHttp(databaseUrl: string, seconds: number) {
+export async function measureHttp(databaseUrl: string, options: { seconds: number; propagationRounds: number }) {
+  const config = benchAppConfig(databaseUrl)
+  // The bench database has the api key tables already; the sales channel and link tables are added here.
+  await runAppMigrations(config, BENCH_APP_DIRECTORY, databaseUrl)
   const server = forkSibling("http-server.js", { BENCH_DATABASE_URL: databaseUrl })
+  let linker: MedusaApp | undefined
+  let ready: ServerReady
+  let loads: Loads
+  let propagation: Awaited<ReturnType<typeof measurePublishablePropagation>>
   try {
-    const { port, token, keyId } = await nextMessage<{ kind: "ready"; port: number; token: string; keyId: string }>(server, "ready")
-    const load = async (path: string) => {
-      const result = await autocannon({
-        url: `http://127.0.0.1:${port}${path}`,
-        connections: 32,
-        duration: seconds,
-        headers: { authorization: `Bearer ${token}` },
-      })
-      if (result.non2xx || result.errors) throw new Error(`${path}: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
-      return { req_per_s: Math.round(result.requests.average), p50_ms: round(result.latency.p50), p99_ms: round(result.latency.p99) }
-    }
-    // Authentication alone (a user route doing no database work), then a built-in route that
-    // also reads the key from the database on every request.
-    const authOnly = await load("/admin/whoami")
-    const withRead = await load(`/admin/api-keys/${keyId}`)
-    return {
-      route: "GET /admin/whoami (user file route, secret-key auth, no database work)",
-      ...authOnly,
-      db_route: { route: "GET /admin/api-keys/:id", ...withRead },
-      mode: "2 processes: server child, autocannon (32 connections) in the parent, sharing 2 cores with PostgreSQL",
-    }
+    ready = await nextMessage<ServerReady>(server, "ready")
+    loads = await loadAll(server, ready, options.seconds)
+    progress("publishable key propagation between two processes")
+    linker = await loadMedusaApp({ config, directory: BENCH_APP_DIRECTORY })
+    propagation = await measurePublishablePropagation(linker, { baseUrl: `http://127.0.0.1:${ready.port}`, ...ready }, options.propagationRounds)
   } finally {
+    await linker?.shutdown()
     await stopChild(server)
   }
+  progress("the admin route's SELECT replayed with pg")
+  const raw_pg = await measureRawPg(databaseUrl, ready.adminDbSql, options.seconds)
+  const http = {
+    mode:
+      `2 processes: the server child (one app, both modules), autocannon (${CONNECTIONS} connections, ${options.seconds} s per route) in the parent, ` +
+      `sharing 2 cores with PostgreSQL; raw_pg: a third process after the server stopped, pg.Pool(max 10) with ${CONNECTIONS} concurrent loops`,
+    routes: { ...ROUTES, raw_pg: ready.adminDbSql },
+    ...loads,
+    ratios: {
+      store_vs_bare: ratio(loads.store, loads.bare),
+      admin_auth_vs_bare: ratio(loads.admin_auth, loads.bare),
+      admin_db_vs_bare: ratio(loads.admin_db, loads.bare),
+    },
+    raw_pg,
+  }
+  return { http, publishablePropagation: propagation }
 }

@@ -156,8 +156,8 @@ async function main() {
     const feed_down = await measureFeedDown(db.url, sizes.feedDownCalls, db.adminUrl)
     const legacy_forgery = await measureLegacyForgery(db.url, sizes.forgeryValidKeys)
     Object.assign(report.authenticate as Record<string, unknown>, { by_keys, feed_down, legacy_forgery })
-    progress("admin HTTP route with secret-key auth (autocannon)")
-    const http = await measureHttp(db.url, sizes.httpSeconds)
+    progress("HTTP routes of one server child (autocannon), publishable key propagation, raw pg")
+    const { http, publishablePropagation } = await measureHttp(db.url, { seconds: sizes.httpSeconds, propagationRounds: sizes.propagationRounds })
     progress("revocation propagation between two processes")
     const propagation = await measureRevocationPropagation(db.url, sizes.propagationRounds)
 
@@ -174,6 +174,8 @@ async function main() {
       mode: quick ? "quick" : "full",
       ...report,
       http,
+      publishable_propagation_ms: publishablePropagation.p50,
+      publishable_propagation: publishablePropagation,
       revocation_propagation_ms: propagation.p50,
       revocation_propagation: propagation,
       duration_s: round((Date.now() - started) / 1000, 1),

@@ -10,9 +10,14 @@ export interface Context {
   manager?: EntityManager
   /** Set by the HTTP layer or workflows for tracing; not used for authorisation. */
   requestId?: string
+  /**
+   * The event group of a workflow run (Medusa's): the module events of this call are held by the
+   * event bus until the run releases or clears the group.
+   */
+  eventGroupId?: string
 }
 
 /** Tells a trailing `sharedContext` apart from a data argument in overloaded methods. */
 export function isContext(value: unknown): value is Context {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && ("transactionManager" in value || "manager" in value)
+  return typeof value === "object" && value !== null && !Array.isArray(value) && ("transactionManager" in value || "manager" in value || "eventGroupId" in value)
 }

@@ -5,6 +5,7 @@
 export const Modules = {
   API_KEY: "api_key",
   SALES_CHANNEL: "sales_channel",
+  EVENT_BUS: "event_bus",
 } as const
 
 /**
@@ -14,6 +15,7 @@ export const Modules = {
 export const ModuleRegistrationName = {
   API_KEY: "apiKey",
   SALES_CHANNEL: "salesChannel",
+  EVENT_BUS: "eventBusModuleService",
 } as const
 
 export type ModuleName = (typeof Modules)[keyof typeof Modules]

@@ -5,8 +5,8 @@ import { isContext, type Context } from "../context"
 import { databaseErrorTranslator, invalid, isPlainObject, notFound } from "../errors"
 import { generateEntityId } from "../ids"
 import type { ModelDefinition } from "../model"
-import { buildEventMessages, eventSourceOf, optionalEventBus, type EventAction, type EventBus } from "../events"
-import { onTransactionCommit, readManager, withTransaction } from "../transactions"
+import { buildEventMessages, emitAfterCommit, eventSourceOf, optionalEventBus, type EventAction, type EventBus } from "../events"
+import { readManager, withTransaction } from "../transactions"
 import { buildWhere, type FilterRule } from "./filters"
 import { buildFindOptions, type FindConfig } from "./find-config"
 import { article, isPlausibleId, requireNonEmptyString, validateCreateInput, validateUpdateInput } from "./input"
@@ -117,15 +117,8 @@ export abstract class MedusaServiceBase {
   }
 
   protected emitEvents_(name: string, em: EntityManager, ids: string[], action: EventAction): void {
-    const bus = this.eventBus_
-    if (!bus || !ids.length) return
-    const messages = buildEventMessages(eventSourceOf(this, this.model_(name)), this.model_(name), action, ids)
-    onTransactionCommit(em, () => {
-      // Delivery is the bus's business; a failing bus must not fail the write that already committed.
-      Promise.resolve()
-        .then(() => bus.emit(messages, { internal: true }))
-        .catch(() => undefined)
-    })
+    if (!this.eventBus_ || !ids.length) return
+    emitAfterCommit(this.eventBus_, em, buildEventMessages(eventSourceOf(this, this.model_(name)), this.model_(name), action, ids), this.orm_)
   }
 
   // ---- reads --------------------------------------------------------------------------------

@@ -3,6 +3,9 @@
 module.exports = {
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
+    // Redis for an app on several servers: when set, events go through the Redis event bus
+    // (each subscriber runs once per event across all servers). Unset: the local event bus.
+    redisUrl: process.env.REDIS_URL,
     // Origins allowed to call /store and /admin from a browser (comma-separated; /regex/ allowed).
     // Unset: a local storefront on :8000 and the dashboard on :5173 / :9000.
     http: { storeCors: process.env.STORE_CORS, adminCors: process.env.ADMIN_CORS },

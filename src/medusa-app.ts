@@ -20,6 +20,8 @@ import { findPackageRoot } from "./framework/modules-sdk/app/package-root"
 import { builtInLinkMigrations, builtInLinks } from "./links"
 import apiKeyModule from "./modules/api-key"
 import salesChannelModule from "./modules/sales-channel"
+import eventBusLocalModule from "./modules/event-bus-local"
+import eventBusRedisModule from "./modules/event-bus-redis"
 import type { NormalizedApiKeyModuleOptions } from "./modules/api-key/loaders/options"
 
 /**
@@ -27,17 +29,36 @@ import type { NormalizedApiKeyModuleOptions } from "./modules/api-key/loaders/op
  * and links that come with the package. `resolve: "@medusajs/api-key"` (or the key alone) loads
  * the module shipped here; any other resolve is a path or an installed package.
  */
+/** The built-in key of the Redis event bus (`Modules.EVENT_BUS` itself is the local one, Medusa's default). */
+const EVENT_BUS_REDIS = "event_bus_redis"
+const EVENT_BUS_PACKAGES = { local: "@medusajs/event-bus-local", redis: "@medusajs/event-bus-redis" }
+
 export const BUILT_INS: HostBuiltIns = {
-  modules: { [Modules.API_KEY]: apiKeyModule, [Modules.SALES_CHANNEL]: salesChannelModule },
+  modules: {
+    [Modules.API_KEY]: apiKeyModule,
+    [Modules.SALES_CHANNEL]: salesChannelModule,
+    [Modules.EVENT_BUS]: eventBusLocalModule,
+    [EVENT_BUS_REDIS]: eventBusRedisModule,
+  },
   packages: {
     "@medusajs/api-key": Modules.API_KEY,
     "@medusajs/medusa/api-key": Modules.API_KEY,
     "@medusajs/sales-channel": Modules.SALES_CHANNEL,
     "@medusajs/medusa/sales-channel": Modules.SALES_CHANNEL,
+    [EVENT_BUS_PACKAGES.local]: Modules.EVENT_BUS,
+    "@medusajs/medusa/event-bus-local": Modules.EVENT_BUS,
+    [EVENT_BUS_PACKAGES.redis]: EVENT_BUS_REDIS,
+    "@medusajs/medusa/event-bus-redis": EVENT_BUS_REDIS,
   },
   links: builtInLinks,
   linkMigrations: builtInLinkMigrations,
   packageRoot: findPackageRoot(__dirname),
+  // An app always has an event bus, as in Medusa: the one medusa-config.js names, else the Redis
+  // one when Redis is configured (projectConfig.redisUrl), else the local one.
+  defaultModules: (config) => ({
+    [Modules.EVENT_BUS]: { resolve: config.projectConfig?.redisUrl ? EVENT_BUS_PACKAGES.redis : EVENT_BUS_PACKAGES.local },
+  }),
+  optionDefaults: (definition, config) => (definition === eventBusRedisModule ? { redisUrl: config.projectConfig?.redisUrl } : {}),
 }
 
 export async function loadMedusaApp(options: LoadMedusaAppOptions = {}): Promise<MedusaApp> {

@@ -1,4 +1,4 @@
-import { createContainer, InjectionMode, type AwilixContainer } from "awilix"
+import { asValue, createContainer, InjectionMode, type AwilixContainer } from "awilix"
 import type { MikroORM } from "@mikro-orm/postgresql"
 import type { ChangeFeed } from "./change-feed"
 import { closeModuleOrm } from "./database"
@@ -19,9 +19,20 @@ export { CONNECTION_LOADER, connectionLoader }
  * service, constructed with the container's cradle and the options exactly as configured —
  * defaults are the module's business, so it behaves the same under any host.
  */
-export async function loadModule<TService>(definition: ModuleExports<TService>, rawOptions: unknown): Promise<LoadedModule<TService>> {
+export interface LoadModuleHost {
+  /**
+   * What the app shares with every module, registered in the module's container before its
+   * loaders run, as Medusa's loader does: the app's `event_bus` and `logger`.
+   */
+  registrations?: Record<string, unknown>
+  /** The third constructor argument (Medusa's module declaration: `worker_mode`). */
+  declaration?: Record<string, unknown>
+}
+
+export async function loadModule<TService>(definition: ModuleExports<TService>, rawOptions: unknown, host: LoadModuleHost = {}): Promise<LoadedModule<TService>> {
   const options = (rawOptions ?? {}) as Record<string, unknown>
   const container = createContainer({ injectionMode: InjectionMode.PROXY, strict: true })
+  for (const [key, value] of Object.entries(host.registrations ?? {})) container.register(key, asValue(value))
   let service: TService | undefined
   const closeConnections = async () => {
     if (container.hasRegistration("changeFeed")) await container.resolve<ChangeFeed>("changeFeed").close()
@@ -35,7 +46,7 @@ export async function loadModule<TService>(definition: ModuleExports<TService>, 
   }
   try {
     for (const loader of moduleLoaders(definition as ModuleExports)) await loader({ container, options })
-    service = new definition.service(container.cradle, options)
+    service = new definition.service(container.cradle, options, host.declaration ?? {})
   } catch (error) {
     await closeConnections().catch(() => undefined)
     await container.dispose().catch(() => undefined)

@@ -33,7 +33,7 @@ export interface LinkableField {
 /** `linkable.apiKey` is its primary key's linkable (so it can be passed as is), plus one entry per linkable key. */
 export type LinkableEntity = LinkableField & Record<string, LinkableField>
 
-export type ServiceClass<TService = unknown> = (new (deps: any, options?: any) => TService) & { $models?: Record<string, ModelDefinition> }
+export type ServiceClass<TService = unknown> = (new (deps: any, options?: any, declaration?: any) => TService) & { $models?: Record<string, ModelDefinition> }
 
 /** What Medusa's `migrateUp` / `migrateDown` pass to a module's own migration functions. */
 export interface MedusaMigrationArgs {

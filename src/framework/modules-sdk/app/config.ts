@@ -12,7 +12,15 @@ export interface ModuleConfigEntry {
 }
 
 export interface MedusaConfig {
-  projectConfig?: { databaseUrl?: string; http?: Record<string, unknown>; [key: string]: unknown }
+  projectConfig?: {
+    databaseUrl?: string
+    /** Redis for an app on several servers (Medusa's key): the event bus defaults to the Redis one. */
+    redisUrl?: string
+    /** Medusa's: "server" processes run no background work (event deliveries); default "shared". */
+    workerMode?: "shared" | "worker" | "server"
+    http?: Record<string, unknown>
+    [key: string]: unknown
+  }
   modules?: Record<string, ModuleConfigEntry | boolean | string> | (ModuleConfigEntry | string)[]
   [key: string]: unknown
 }
@@ -26,6 +34,13 @@ export interface HostBuiltIns {
   linkMigrations: LinkMigrations
   /** The host package's folder: an app there is the package itself. */
   packageRoot: string
+  /**
+   * Modules the host loads when medusa-config.js lists none of that module's name, as Medusa
+   * loads its defaults (the event bus), by key.
+   */
+  defaultModules?(config: MedusaConfig): Record<string, ModuleConfigEntry>
+  /** Options a built-in module takes from the project config unless given (the Redis event bus's `redisUrl`). */
+  optionDefaults?(definition: ModuleExports, config: MedusaConfig): Record<string, unknown>
 }
 
 function configError(message: string): MedusaError {
@@ -113,13 +128,19 @@ export interface AppModule {
  * loadMedusaApp loads, and what db:migrate needs without starting any service.
  */
 export function listAppModules(config: MedusaConfig, directory: string, databaseUrl: string | undefined, builtIns: HostBuiltIns): AppModule[] {
-  return listModuleRequests(config.modules, builtIns).map((request) => {
-    const definition = resolveModuleDefinition(request.resolve, directory, builtIns)
-    return {
-      key: request.key ?? definition.name,
-      resolve: request.resolve,
-      definition,
-      options: { ...request.options, database: { clientUrl: databaseUrl, ...(request.options.database as object | undefined) } },
-    }
-  })
+  const resolved = (requests: ModuleRequest[]) =>
+    requests.map((request) => {
+      const definition = resolveModuleDefinition(request.resolve, directory, builtIns)
+      const defaults = builtIns.optionDefaults?.(definition, config) ?? {}
+      return {
+        key: request.key ?? definition.name,
+        resolve: request.resolve,
+        definition,
+        options: { ...defaults, ...request.options, database: { clientUrl: databaseUrl, ...(request.options.database as object | undefined) } },
+      }
+    })
+  const listed = resolved(listModuleRequests(config.modules, builtIns))
+  const names = new Set(listed.map((m) => currentModuleName(m.definition.name)))
+  const defaults = resolved(listModuleRequests(builtIns.defaultModules?.(config), builtIns)).filter((m) => !names.has(currentModuleName(m.definition.name)))
+  return [...listed, ...defaults]
 }

@@ -4,7 +4,9 @@ import type { MikroORM } from "@mikro-orm/postgresql"
 import { ChangeFeed } from "../change-feed"
 import { pingDatabase } from "../database"
 import { loadModule, type LoadedModule } from "../load-module"
-import { currentModuleName } from "../definitions"
+import { currentModuleName, ModuleRegistrationName, Modules } from "../definitions"
+import type { IEventBusModuleService, Logger, WorkerMode } from "../../event-bus"
+import { readAppSubscribers, registerSubscribers } from "../../subscribers"
 import { MedusaError } from "../medusa-error"
 import { modelsOf } from "../module"
 import { loadLinks, Query, type Link, type LinkDefinition } from "../links"
@@ -18,6 +20,13 @@ export interface LoadMedusaAppOptions {
   databaseUrl?: string
   /** Use this config instead of reading medusa-config.js. */
   config?: MedusaConfig
+  /**
+   * Overrides projectConfig.workerMode: "server" emits events but takes no deliveries from the
+   * Redis event bus (the CLI's commands run so; a server defaults to "shared").
+   */
+  workerMode?: WorkerMode
+  /** The `logger` registered in the app and in every module (default: stderr). */
+  logger?: Logger
 }
 
 export interface MedusaApp {
@@ -33,13 +42,38 @@ export interface MedusaApp {
 export const HEALTH_CHECK = "databaseHealthCheck"
 
 /** Medusa's container keys for the link and query services. */
-export const ContainerRegistrationKeys = { LINK: "link", QUERY: "query", CHANGE_FEED: "changeFeed" } as const
+export const ContainerRegistrationKeys = { LINK: "link", QUERY: "query", CHANGE_FEED: "changeFeed", LOGGER: "logger" } as const
 
-/** "api_key" → ["api_key", "apiKey"]: the names a module's service is registered under. */
+/** Every line to stderr: stdout may be a command's output (the CLI prints a token there). */
+const stderrLogger: Logger = {
+  info: (message) => process.stderr.write(`${message}\n`),
+  warn: (message) => process.stderr.write(`${message}\n`),
+  error: (message) => process.stderr.write(`${message}\n`),
+}
+
+/** "api_key" → ["api_key", "apiKey"], "event_bus" → […, "eventBusModuleService"]: the names a module's service is registered under. */
 function moduleAliases(name: string): string[] {
   const current = currentModuleName(name)
   const seed = current.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
-  return [...new Set([current, seed])]
+  const era = Object.entries(Modules).find(([, value]) => value === current)?.[0]
+  const registered = era ? [ModuleRegistrationName[era as keyof typeof ModuleRegistrationName]] : []
+  return [...new Set([current, seed, ...registered])]
+}
+
+function isEventBus(module: AppModule): boolean {
+  return currentModuleName(module.definition.name) === Modules.EVENT_BUS
+}
+
+/**
+ * The modules in load order: the event bus first, as Medusa loads it, so every other module's
+ * container gets it; one event bus at most.
+ */
+function inLoadOrder(modules: AppModule[]): AppModule[] {
+  const buses = modules.filter(isEventBus)
+  if (buses.length > 1) {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, `medusa-config.js lists ${buses.length} event bus modules (${buses.map((m) => m.key).join(", ")}); keep one`)
+  }
+  return [...buses, ...modules.filter((m) => !isEventBus(m))]
 }
 
 /** The built-in links whose two modules the app runs, and the app's own links (src/links). */
@@ -59,7 +93,9 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
   const config = options.config ?? readMedusaConfig(directory)
   const databaseUrl = options.databaseUrl ?? config.projectConfig?.databaseUrl
   const container = createContainer({ injectionMode: InjectionMode.PROXY, strict: true })
-  container.register({ configModule: asValue(config) })
+  const logger = options.logger ?? stderrLogger
+  const workerMode = options.workerMode ?? config.projectConfig?.workerMode ?? "shared"
+  container.register({ configModule: asValue(config), [ContainerRegistrationKeys.LOGGER]: asValue(logger) })
   const loaded: Record<string, LoadedModule> = {}
   const order: string[] = []
   let closeLinks: (() => Promise<void>) | undefined
@@ -68,6 +104,8 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
   // something subscribes.
   const changeFeed = databaseUrl ? new ChangeFeed({ connectionString: databaseUrl }) : undefined
   const shutdown = async () => {
+    // Deliveries under way finish first, while every module they may use is still open.
+    for (const key of order) await prepareShutdown(loaded[key].service).catch(() => undefined)
     await changeFeed?.close()
     await closeLinks?.().catch(() => undefined)
     for (const key of order.slice().reverse()) await loaded[key].shutdown().catch(() => undefined)
@@ -75,11 +113,16 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
   }
 
   try {
-    const appModules = listAppModules(config, directory, databaseUrl, builtIns)
-    for (const { key, resolve, definition, options: moduleOptions } of appModules) {
+    const appModules = inLoadOrder(listAppModules(config, directory, databaseUrl, builtIns))
+    let eventBus: IEventBusModuleService | undefined
+    for (const module of appModules) {
+      const { key, resolve, definition, options: moduleOptions } = module
       if (loaded[key]) throw new MedusaError(MedusaError.Types.INVALID_DATA, `Module ${key} is listed twice in medusa-config.js`)
+      // What Medusa's loader puts in every module container: the logger and the app's event bus.
+      const registrations = { logger, ...(eventBus ? { [Modules.EVENT_BUS]: eventBus, [ModuleRegistrationName.EVENT_BUS]: eventBus } : {}) }
       try {
-        loaded[key] = await loadModule(definition, moduleOptions)
+        loaded[key] = await loadModule(definition, moduleOptions, { registrations, declaration: { worker_mode: workerMode } })
+        if (isEventBus(module)) eventBus = loaded[key].service as IEventBusModuleService
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error)
         const type = MedusaError.isMedusaError(error) ? error.type : MedusaError.Types.UNEXPECTED_STATE
@@ -93,7 +136,7 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
       }
     }
     const definitions = applicableLinks(appModules, builtIns, directory)
-    const links = definitions.length ? await loadLinks(definitions, { clientUrl: databaseUrl }, builtIns.linkMigrations, changeFeed) : undefined
+    const links = definitions.length ? await loadLinks(definitions, { clientUrl: databaseUrl }, builtIns.linkMigrations, changeFeed, eventBus) : undefined
     closeLinks = links?.close
     const queryModules = appModules.map(({ key, definition }) => ({ name: currentModuleName(definition.name), service: loaded[key].service, models: modelsOf(definition) }))
     const orms = Object.values(loaded).flatMap((m) => (m.container.hasRegistration("orm") ? [m.container.resolve<MikroORM>("orm")] : []))
@@ -104,9 +147,26 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
       // Every module's database answers (what /health reports).
       [HEALTH_CHECK]: asValue(async () => (await Promise.all(orms.map((orm) => pingDatabase(orm)))).every(Boolean)),
     })
+    loadAppSubscribers(directory, builtIns.packageRoot, container, eventBus)
   } catch (error) {
     await shutdown()
     throw error
   }
   return { container, config, directory, modules: loaded, shutdown }
+}
+
+/** Medusa's hook before modules close: the event bus stops taking deliveries and lets running ones finish. */
+async function prepareShutdown(service: unknown): Promise<void> {
+  const hooks = (service as { __hooks?: { onApplicationPrepareShutdown?: () => Promise<void> } } | undefined)?.__hooks
+  await hooks?.onApplicationPrepareShutdown?.()
+}
+
+/** The app's `src/subscribers`, subscribed on its event bus with the app container. */
+function loadAppSubscribers(directory: string, packageRoot: string, container: AwilixContainer, eventBus: IEventBusModuleService | undefined): void {
+  const subscribers = readAppSubscribers(directory, packageRoot)
+  if (!subscribers.length) return
+  if (!eventBus) {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, `${subscribers[0].file} needs an event bus: add one to medusa-config.js (modules: { eventBus: { resolve: "@medusajs/event-bus-local" } })`)
+  }
+  registerSubscribers(subscribers, eventBus, container)
 }

@@ -1,6 +1,8 @@
 import type { EntityManager, Knex, MikroORM } from "@mikro-orm/postgresql"
 import type { ChangeFeed } from "../change-feed"
 import type { Context } from "../context"
+import { emitAfterCommit, type EventAction, type EventBus, type EventMessage } from "../events"
+import { currentEventGroupId } from "../event-groups"
 import { databaseErrorTranslator, invalid } from "../errors"
 import { generateEntityId } from "../ids"
 import { assertPlainText, isPlausibleId, ModelRepository } from "../service"
@@ -17,7 +19,9 @@ const translate = databaseErrorTranslator("That link already exists")
  * `deleted_at` column exists because Medusa's link tables carry it). Writes are single statements
  * that are safe under concurrency: adding a pair twice at once keeps one link, and removing the
  * same link twice at once reports it removed once. Every change is published on the change feed
- * with the ids of both ends, for caches that depend on the link.
+ * with the ids of both ends, for caches that depend on the link, and emitted on the event bus
+ * after commit: `<table>.attached` for each link created, `<table>.detached` for each removed,
+ * data `{ id, <one end's key>, <other end's key> }` (see linkEventMessages).
  */
 export class LinkTable {
   readonly columns: [string, string]
@@ -26,7 +30,8 @@ export class LinkTable {
   constructor(
     readonly definition: LinkDefinition,
     private readonly orm: MikroORM,
-    private readonly feed?: ChangeFeed
+    private readonly feed?: ChangeFeed,
+    private readonly eventBus?: EventBus
   ) {
     this.columns = [definition.sides[0].linkable, definition.sides[1].linkable]
     this.rows = new ModelRepository(definition.model)
@@ -61,10 +66,11 @@ export class LinkTable {
         // No conflict target: the unique index is partial, and a pair already linked is simply skipped.
         .onConflict()
         .ignore()
-        .returning(this.columns)
+        .returning(["id", ...this.columns])
         .execute("all", false)) as Record<string, unknown>[]
       const created = result.map((row) => this.pair(row))
       await this.publish(em, created)
+      emitAfterCommit(this.eventBus, em, linkEventMessages(this.definition.tableName, "attached", result, this.columns), this.orm)
       return created
     }).catch(translate)
     return inInputOrder(pairs, inserted)
@@ -95,9 +101,10 @@ export class LinkTable {
       const knex = em.getConnection().getKnex()
       // withTransaction always runs this inside a transaction.
       const query = knex(this.definition.tableName).transacting(em.getTransactionContext()!).whereNull("deleted_at")
-      const rows = (await where(query).del().returning(this.columns)) as Record<string, unknown>[]
+      const rows = (await where(query).del().returning(["id", ...this.columns])) as Record<string, unknown>[]
       const removed = rows.map((row) => this.pair(row))
       await this.publish(em, removed)
+      emitAfterCommit(this.eventBus, em, linkEventMessages(this.definition.tableName, "detached", rows, this.columns), this.orm)
       return removed
     }).catch(translate)
   }
@@ -106,6 +113,27 @@ export class LinkTable {
     const ids = [...new Set(rows.flatMap((row) => this.columns.map((c) => row[c])))]
     if (ids.length && this.feed) await this.feed.publish(em, this.definition.tableName, { k: ids })
   }
+}
+
+/**
+ * Link events. Medusa's link module emits `<link entity>.attached` when links are created or
+ * restored and `.detached` when they are deleted (not when dismissed), with data `{ id }` taken
+ * from its input, where a link has no id yet. Here every link created emits `attached` and every
+ * link removed (dismiss or delete) emits `detached`, named after the link table, with the link
+ * row's id and both ends' ids: a subscriber can act on a link that no longer exists.
+ */
+export function linkEventMessages(
+  table: string,
+  action: Extract<EventAction, "attached" | "detached">,
+  rows: Record<string, unknown>[],
+  columns: readonly string[]
+): EventMessage<Record<string, string>>[] {
+  const group = currentEventGroupId()
+  return rows.map((row) => ({
+    name: `${table}.${action}`,
+    data: Object.fromEntries(["id", ...columns].map((column) => [column, row[column] as string])),
+    metadata: { source: "link_modules", object: table, action, ...(group ? { eventGroupId: group } : {}) },
+  }))
 }
 
 /** `subset` in the order its pairs appear in `pairs`, so callers see their own order. */

@@ -1,6 +1,7 @@
 import type { MigrationObject } from "@mikro-orm/core"
 import type { MikroORM } from "@mikro-orm/postgresql"
 import type { ChangeFeed } from "../change-feed"
+import type { EventBus } from "../events"
 import { connectModuleOrm, revertMigrations, type ModuleDatabaseOptions } from "../database"
 import type { LinkDefinition } from "./define-link"
 import { Link } from "./link"
@@ -35,10 +36,13 @@ function connect(definitions: LinkDefinition[], database: ModuleDatabaseOptions,
   })
 }
 
-/** `feed`: the app's change feed, which every link change is published on (the app closes it). */
-export async function loadLinks(definitions: LinkDefinition[], database: ModuleDatabaseOptions, migrations: LinkMigrations, feed?: ChangeFeed): Promise<LoadedLinks> {
+/**
+ * `feed`: the app's change feed, which every link change is published on (the app closes it);
+ * `eventBus`: the app's, which link events are emitted on.
+ */
+export async function loadLinks(definitions: LinkDefinition[], database: ModuleDatabaseOptions, migrations: LinkMigrations, feed?: ChangeFeed, eventBus?: EventBus): Promise<LoadedLinks> {
   const orm = await connect(definitions, database, migrations)
-  const tables = definitions.map((definition) => new LinkTable(definition, orm, feed))
+  const tables = definitions.map((definition) => new LinkTable(definition, orm, feed, eventBus))
   return { tables, link: new Link(tables), close: () => orm.close(true) }
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto"
 import type { AwilixContainer } from "awilix"
 import type { RecordedNode } from "./composition"
 import { resolveValue, type ReferenceSource } from "./references"
+import { currentEventGroupId, withEventGroup } from "../modules-sdk/event-groups"
 import type {
   StepExecutionContext,
   WorkflowResult,
@@ -41,6 +42,10 @@ export async function runWorkflow(
   const { input, throwOnError = true, context = {} } = options
   const scope = container.createScope()
   const transactionId = context.transactionId ?? randomUUID()
+  // Module events of the run are held in its event group until it ends (Medusa's grouped events).
+  // A run started inside another run's step joins that run's group, and the outer run ends it.
+  const eventGroupId = context.eventGroupId ?? currentEventGroupId() ?? randomUUID()
+  const ownsEventGroup = currentEventGroupId() !== eventGroupId
   const outputs = new Map<number, unknown>()
   const lookup = (source: ReferenceSource) => (source === "input" ? input : outputs.get(source))
   const contextFor = (node: RecordedNode): StepExecutionContext => ({
@@ -48,6 +53,7 @@ export async function runWorkflow(
     workflowId: definition.workflowId,
     stepName: node.name,
     transactionId,
+    eventGroupId,
     context,
   })
   const summary = (state: WorkflowTransactionSummary["state"]): WorkflowTransactionSummary => ({
@@ -56,6 +62,41 @@ export async function runWorkflow(
     state,
   })
 
+  let result: WorkflowResult<unknown>
+  try {
+    result = await withEventGroup(eventGroupId, () => runSteps(definition, lookup, outputs, contextFor, throwOnError, summary))
+  } catch (error) {
+    if (ownsEventGroup) await endEventGroup(scope, eventGroupId, false)
+    throw error
+  }
+  if (ownsEventGroup) await endEventGroup(scope, eventGroupId, result.errors.length === 0)
+  return result
+}
+
+/**
+ * Releases the run's grouped events when it succeeded (subscribers see them now), or drops them
+ * when it failed: a change that was compensated emits nothing. The changes are committed either
+ * way, so a bus that fails here is logged, not turned into a failed run.
+ */
+async function endEventGroup(container: AwilixContainer, eventGroupId: string, succeeded: boolean): Promise<void> {
+  if (!container.hasRegistration("event_bus")) return
+  const bus = container.resolve<{ releaseGroupedEvents?(id: string): Promise<void>; clearGroupedEvents?(id: string): Promise<void> }>("event_bus")
+  try {
+    await (succeeded ? bus.releaseGroupedEvents?.(eventGroupId) : bus.clearGroupedEvents?.(eventGroupId))
+  } catch (error) {
+    const logger = container.hasRegistration("logger") ? container.resolve<{ error(message: string): void }>("logger") : console
+    logger.error(`Could not ${succeeded ? "release" : "clear"} the events of workflow event group ${eventGroupId}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+async function runSteps(
+  definition: WorkflowDefinition,
+  lookup: (source: ReferenceSource) => unknown,
+  outputs: Map<number, unknown>,
+  contextFor: (node: RecordedNode) => StepExecutionContext,
+  throwOnError: boolean,
+  summary: (state: WorkflowTransactionSummary["state"]) => WorkflowTransactionSummary
+): Promise<WorkflowResult<unknown>> {
   const completed: Compensable[] = []
   for (const node of definition.nodes) {
     try {

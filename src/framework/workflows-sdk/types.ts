@@ -60,6 +60,11 @@ export type Resolved<T> = T extends { readonly [workflowDataType]: infer U }
 export interface WorkflowRunContext {
   /** Identifies the run; a random UUID when not given. */
   transactionId?: string
+  /**
+   * The run's event group (Medusa's): module events emitted by its steps are held by the event
+   * bus and released when the run succeeds, dropped when it fails. A random UUID when not given.
+   */
+  eventGroupId?: string
   [key: string]: unknown
 }
 
@@ -71,6 +76,8 @@ export interface StepExecutionContext {
   /** The step's name inside the workflow (unique: `name-1`, `name-2` … for repeated uses). */
   stepName: string
   transactionId: string
+  /** The run's event group (see WorkflowRunContext.eventGroupId). */
+  eventGroupId: string
   /** The `context` passed to `run()` (an empty object when none was given). */
   context: WorkflowRunContext
 }

@@ -16,3 +16,18 @@ export function writeAppApi(files: Record<string, string>, prefix = "api-key-app
   }
   return directory
 }
+
+/**
+ * A throw-away app folder whose `src/subscribers` holds the given files (paths relative to
+ * `src/subscribers`, e.g. "welcome.js"), and a medusa-config.js when `config` is given.
+ */
+export function writeAppSubscribers(files: Record<string, string>, config?: string, prefix = "api-key-subscribers-"): string {
+  const directory = mkdtempSync(path.join(tmpdir(), prefix))
+  for (const [file, content] of Object.entries(files)) {
+    const full = path.join(directory, "src", "subscribers", file)
+    mkdirSync(path.dirname(full), { recursive: true })
+    writeFileSync(full, content)
+  }
+  if (config !== undefined) writeFileSync(path.join(directory, "medusa-config.js"), config)
+  return directory
+}

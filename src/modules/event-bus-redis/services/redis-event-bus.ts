@@ -37,7 +37,7 @@ const BUS_ONLY_OPTIONS = new Set(["internal", "groupedEventsTTL"])
 export class RedisEventBusService extends AbstractEventBusModuleService {
   private readonly connection_: Redis
   private readonly options_: NormalizedEventBusRedisOptions
-  private readonly queue_: Queue
+  private queue_?: Queue
   private worker_?: Worker
   private closing_ = false
 
@@ -45,8 +45,15 @@ export class RedisEventBusService extends AbstractEventBusModuleService {
     super(optionalLogger(deps as unknown as Record<string, unknown>), declaration)
     this.connection_ = deps.eventBusRedisConnection
     this.options_ = deps.eventBusRedisOptions
-    this.queue_ = new Queue(this.options_.queueName, { ...this.options_.queueOptions, prefix: this.options_.prefix, connection: this.connection_ })
-    this.queue_.on("error", () => undefined) // the connection's own listener reports Redis errors
+  }
+
+  /** Made at the first delivery to add: an app with no subscribers writes nothing to Redis. */
+  private queue(): Queue {
+    if (!this.queue_) {
+      this.queue_ = new Queue(this.options_.queueName, { ...this.options_.queueOptions, prefix: this.options_.prefix, connection: this.connection_ })
+      this.queue_.on("error", () => undefined) // the connection's own listener reports Redis errors
+    }
+    return this.queue_
   }
 
   protected anonymousSubscriberId_(eventName: string): string {
@@ -69,7 +76,7 @@ export class RedisEventBusService extends AbstractEventBusModuleService {
         opts: { ...this.options_.jobOptions, ...emitOptions, ...(message.options as JobsOptions | undefined) },
       }))
     )
-    if (jobs.length) await this.queue_.addBulk(jobs)
+    if (jobs.length) await this.queue().addBulk(jobs)
   }
 
   private startWorker_(): Worker {
@@ -106,7 +113,7 @@ export class RedisEventBusService extends AbstractEventBusModuleService {
 
   async onApplicationShutdown(): Promise<void> {
     await this.onApplicationPrepareShutdown()
-    await this.queue_.close()
+    await this.queue_?.close()
     await this.connection_.quit().catch(() => this.connection_.disconnect())
   }
 }

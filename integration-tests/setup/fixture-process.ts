@@ -9,6 +9,11 @@ export interface FixtureProcess {
   call<T = any>(op: string, arg?: unknown): Promise<T>
   /** Runs the fixture's `close` operation and waits for the process to exit. */
   close(): Promise<void>
+  /** Messages the process sends on its own (not answers to `call`), e.g. from a subscriber. */
+  onMessage(listener: (message: any) => void): void
+  /** Ends the process with `signal` (SIGKILL: no shutdown code runs) and waits for it to exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>
+  readonly pid: number
 }
 
 export async function forkFixture(script: string, env: Record<string, string>): Promise<FixtureProcess> {
@@ -18,10 +23,12 @@ export async function forkFixture(script: string, env: Record<string, string>): 
   })
   let nextId = 0
   const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>()
+  const listeners: ((message: any) => void)[] = []
   await new Promise<void>((resolve, reject) => {
     child.on("message", (message: any) => {
       if (message.ready) return resolve()
       if (message.fatal) return reject(new Error(message.fatal))
+      if (message.id === undefined) return listeners.forEach((listener) => listener(message))
       const waiter = pending.get(message.id)
       pending.delete(message.id)
       if (message.error) waiter?.reject(new Error(message.error))
@@ -37,6 +44,14 @@ export async function forkFixture(script: string, env: Record<string, string>): 
     })
   return {
     call,
+    pid: child.pid!,
+    onMessage: (listener) => void listeners.push(listener),
+    kill: async (signal = "SIGKILL") => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise((resolve) => child.once("exit", resolve))
+      child.kill(signal)
+      await exited
+    },
     close: async () => {
       if (!child.connected) return
       const exited = new Promise((resolve) => child.once("exit", resolve))

@@ -15,7 +15,7 @@ import { createStep, createWorkflow, WorkflowResponse } from "../src/framework/w
 import { createApiKeysStep, createApiKeysWorkflow } from "../src/workflows"
 import { writeAppSubscribers } from "./setup/app-folder"
 import { createTestDatabase, type TestDatabase } from "./setup/database"
-import { eventually, pendingDeliveries, recordEvents, redisUrl, removeQueue, sleep, uniquePrefix } from "./setup/events"
+import { assertRedisAnswers, eventually, pendingDeliveries, recordEvents, redisUrl, removeQueue, sleep, uniquePrefix } from "./setup/events"
 import { forkFixture, type FixtureProcess } from "./setup/fixture-process"
 import { FAST_SCRYPT } from "./setup/module"
 
@@ -58,12 +58,16 @@ function newPrefix(name: string): string {
   return prefix
 }
 
+let redisAnswers = false
+
 beforeAll(async () => {
+  await assertRedisAnswers()
+  redisAnswers = true
   database = await createTestDatabase("events_redis")
   await runAppMigrations(redisConfig("unused"), process.cwd(), database.url)
 })
 afterAll(async () => {
-  for (const prefix of prefixes) await removeQueue(prefix).catch(() => undefined)
+  if (redisAnswers) for (const prefix of prefixes) await removeQueue(prefix).catch(() => undefined)
   for (const folder of folders) rmSync(folder, { recursive: true, force: true })
   await database?.drop()
 })

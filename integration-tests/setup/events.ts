@@ -68,3 +68,17 @@ export async function pendingDeliveries(prefix: string, queueName = "events-queu
     return Object.values(counts).reduce((sum, n) => sum + n, 0)
   })
 }
+
+/** Fails at once, with what to do, when the machine's Redis does not answer (instead of timing out later). */
+export async function assertRedisAnswers(): Promise<void> {
+  const client = new Redis(redisUrl(), { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null })
+  client.on("error", () => undefined)
+  try {
+    await client.connect()
+    await client.ping()
+  } catch (error) {
+    throw new Error(`Redis does not answer at ${redisUrl()} (${(error as Error).message}): start it as .ci/run does, or set REDIS_URL`)
+  } finally {
+    client.disconnect()
+  }
+}

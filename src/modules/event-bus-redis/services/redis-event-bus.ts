@@ -105,15 +105,26 @@ export class RedisEventBusService extends AbstractEventBusModuleService {
     }
   }
 
-  /** Stops taking deliveries; BullMQ waits for the handlers under way to finish. */
+  /**
+   * Stops taking deliveries; BullMQ waits for the handlers under way to finish. While Redis is
+   * unreachable nothing can be waited for (a running job's lock cannot be released), so the
+   * worker is closed at once and its jobs are taken again once their locks expire.
+   */
   async onApplicationPrepareShutdown(): Promise<void> {
     this.closing_ = true
-    await this.worker_?.close()
+    await this.worker_?.close(!this.connected_()).catch(() => undefined)
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.onApplicationPrepareShutdown()
-    await this.queue_?.close()
-    await this.connection_.quit().catch(() => this.connection_.disconnect())
+    if (this.connected_()) {
+      await this.queue_?.close().catch(() => undefined)
+      await this.connection_.quit().catch(() => undefined)
+    }
+    this.connection_.disconnect()
+  }
+
+  private connected_(): boolean {
+    return this.connection_.status === "ready"
   }
 }

@@ -5,6 +5,7 @@ import { bulkInsertSecretKeys, createBenchDatabase, sql } from "./database"
 import { measureHttp } from "./http"
 import { measureRevocationPropagation } from "./propagation"
 import { measureFeedDown, measureLegacyForgery } from "./failure"
+import { measureEventBus } from "./events"
 import { median, percentile, progress, round, timeMicros } from "./stats"
 
 /**
@@ -23,6 +24,7 @@ const sizes = {
   propagationRounds: quick ? 5 : 15,
   feedDownCalls: quick ? 500 : 3000,
   forgeryValidKeys: quick ? 8 : 30,
+  eventCreates: quick ? 100 : 500,
 }
 
 type Service = ApiKeyModuleService
@@ -160,6 +162,8 @@ async function main() {
     const { http, publishablePropagation } = await measureHttp(db.url, { seconds: sizes.httpSeconds, propagationRounds: sizes.propagationRounds })
     progress("revocation propagation between two processes")
     const propagation = await measureRevocationPropagation(db.url, sizes.propagationRounds)
+    progress("the cost the event bus adds to a create: none, local, Redis")
+    const events = await measureEventBus(db.url, sizes.eventCreates)
 
     const cpus = os.cpus()
     const output = {
@@ -178,6 +182,7 @@ async function main() {
       publishable_propagation: publishablePropagation,
       revocation_propagation_ms: propagation.p50,
       revocation_propagation: propagation,
+      events,
       duration_s: round((Date.now() - started) / 1000, 1),
     }
     process.stdout.write(`${JSON.stringify(output)}\n`)

@@ -15,7 +15,14 @@ import {
 } from "../src"
 import { createStep, createWorkflow, StepResponse, transform, WorkflowResponse } from "../src/framework/workflows-sdk"
 import { withTransaction } from "../src/framework/modules-sdk/transactions"
-import { createApiKeysStep, createApiKeysWorkflow, revokeApiKeysWorkflow, linkSalesChannelsToApiKeyWorkflow } from "../src/workflows"
+import {
+  createApiKeysStep,
+  createApiKeysWorkflow,
+  deleteApiKeysWorkflow,
+  linkSalesChannelsToApiKeyWorkflow,
+  revokeApiKeysWorkflow,
+  rollApiKeyWorkflow,
+} from "../src/workflows"
 import { writeAppSubscribers } from "./setup/app-folder"
 import { createTestDatabase, queryDatabase, type TestDatabase } from "./setup/database"
 import { eventually, recordEvents, sleep, type EventRecorder } from "./setup/events"
@@ -315,14 +322,23 @@ describe("workflows: grouped events", () => {
     const { result: [key] } = await createApiKeysWorkflow(container()).run({ input: { api_keys: [{ title: "wf", type: "publishable", created_by: "u" }] } })
     const channel = await salesChannels.createSalesChannels({ name: "Wf" })
     await linkSalesChannelsToApiKeyWorkflow(container()).run({ input: { id: key.id, add: [channel.id] } })
-    await revokeApiKeysWorkflow(container()).run({ input: { selector: { id: key.id }, revoke: { revoked_by: "u" } } })
-    expect(await recorder.waitFor(4)).toBe(true)
+    const { result: successor } = await rollApiKeyWorkflow(container()).run({ input: { id: key.id, revoked_by: "u" } })
+    await deleteApiKeysWorkflow(container()).run({ input: { ids: [key.id] } })
+    await revokeApiKeysWorkflow(container()).run({ input: { selector: { id: successor.id }, revoke: { revoked_by: "u" } } })
+    expect(await recorder.waitFor(9)).toBe(true)
     await settle()
-    expect(recorder.names()).toEqual([
-      "api_key.api-key.created",
-      "sales_channel.sales-channel.created",
-      "publishable_api_key_sales_channel.attached",
-      "api_key.api-key.updated",
+    expect(recorder.events.map((e) => [e.name, (e.data as { id: string }).id])).toEqual([
+      ["api_key.api-key.created", key.id],
+      ["sales_channel.sales-channel.created", channel.id],
+      ["publishable_api_key_sales_channel.attached", expect.stringMatching(/^pksc_/)],
+      // The roll: the successor (with the key's channels), then the key revoked.
+      ["api_key.api-key.created", successor.id],
+      ["publishable_api_key_sales_channel.attached", expect.stringMatching(/^pksc_/)],
+      ["api_key.api-key.updated", key.id],
+      // The delete takes the key's links with it.
+      ["publishable_api_key_sales_channel.detached", expect.stringMatching(/^pksc_/)],
+      ["api_key.api-key.deleted", key.id],
+      ["api_key.api-key.updated", successor.id],
     ])
   })
 
@@ -450,6 +466,23 @@ describe("subscribers in src/subscribers", () => {
       expect(error.message).toContain(directory)
       expect(error.message).toMatch(message)
     }
+  })
+
+  it("lets running subscribers finish before the app shuts down", async () => {
+    ;(globalThis as any).__slowDone = []
+    const directory = appWith({
+      "slow.js": `
+        module.exports.default = async function slowSync({ event }) {
+          await new Promise((resolve) => setTimeout(resolve, 300))
+          globalThis.__slowDone.push(event.data.id)
+        }
+        module.exports.config = { event: "api_key.api-key.created" }
+      `,
+    })
+    const subscribed = await loadMedusaApp({ directory, logger })
+    const key = await subscribed.container.resolve<ApiKeyModuleService>(Modules.API_KEY).createApiKeys({ title: "slow", type: "publishable", created_by: "u" })
+    await subscribed.shutdown()
+    expect((globalThis as any).__slowDone).toEqual([key.id])
   })
 
   it("refuses two subscriber files with one id for the same event", async () => {

@@ -1,4 +1,7 @@
-import { rmSync } from "node:fs"
+import { spawn, type ChildProcess } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import path from "node:path"
 import {
   LocalEventBusService,
   loadMedusaApp,
@@ -18,6 +21,7 @@ import { createTestDatabase, type TestDatabase } from "./setup/database"
 import { assertRedisAnswers, eventually, pendingDeliveries, recordEvents, redisUrl, removeQueue, sleep, uniquePrefix } from "./setup/events"
 import { forkFixture, type FixtureProcess } from "./setup/fixture-process"
 import { FAST_SCRYPT } from "./setup/module"
+import { freePort } from "./setup/ports"
 
 /**
  * The Redis event bus on the machine's Redis (REDIS_URL): module events through BullMQ, retries
@@ -199,6 +203,63 @@ describe("one server", () => {
       expect(recorder.events.map((e) => [e.name, e.data])).toEqual([["api_key.api-key.created", { id: result[0].id }]])
     } finally {
       bus.unsubscribe("*", () => undefined, { subscriberId: "recorder-workflows" })
+    }
+  })
+})
+
+describe("while Redis is unreachable", () => {
+  /** A Redis of this test's own (the machine's shared one is never stopped), on `port`. */
+  async function startOwnRedis(port: number, dir: string): Promise<ChildProcess> {
+    const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" })
+    const up = await eventually(() => assertRedisAnswers(`redis://127.0.0.1:${port}`).then(() => true, () => false), 10_000)
+    if (!up) throw new Error(`redis-server did not start on port ${port}`)
+    return server
+  }
+  const stop = (server: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (server.exitCode !== null) return resolve()
+      server.once("exit", () => resolve())
+      server.kill("SIGTERM")
+    })
+
+  it("keeps the app serving, logs the error with the password masked, and still shuts down at once", async () => {
+    const logged: string[] = []
+    const port = await freePort()
+    const config = redisConfig(newPrefix("down"))
+    config.projectConfig!.redisUrl = `redis://events:s3cret-pass@127.0.0.1:${port}`
+    const app = await loadMedusaApp({ config, logger: { ...silent, error: (m: string) => void logged.push(m) } })
+    const bus: IEventBusModuleService = app.container.resolve(Modules.EVENT_BUS)
+    bus.subscribe("api_key.api-key.created", async () => undefined, { subscriberId: "unreached" })
+    const key = await app.container.resolve<ApiKeyModuleService>(Modules.API_KEY).createApiKeys({ title: "served", type: "publishable", created_by: "u" })
+    expect(key.id).toMatch(/^apk_/)
+    expect(await eventually(() => logged.length > 0, 10_000)).toBe(true)
+    expect(logged[0]).toContain(`The Redis event bus cannot reach redis://events:***@127.0.0.1:${port}`)
+    expect(logged.join("\n")).not.toContain("s3cret-pass")
+    const started = Date.now()
+    await app.shutdown()
+    expect(Date.now() - started).toBeLessThan(5000)
+  })
+
+  it("sends the events of changes made while Redis was down once it is back", async () => {
+    const port = await freePort()
+    const dir = mkdtempSync(path.join(tmpdir(), "api-key-redis-"))
+    folders.push(dir)
+    let redis = await startOwnRedis(port, dir)
+    const config = redisConfig("own-redis")
+    config.projectConfig!.redisUrl = `redis://127.0.0.1:${port}`
+    const app = await loadMedusaApp({ config, logger: silent })
+    try {
+      const recorder = recordEvents(app.container.resolve(Modules.EVENT_BUS), "recorder-outage")
+      await stop(redis)
+      const key = await app.container.resolve<ApiKeyModuleService>(Modules.API_KEY).createApiKeys({ title: "during outage", type: "publishable", created_by: "u" })
+      await sleep(500)
+      expect(recorder.events).toEqual([])
+      redis = await startOwnRedis(port, dir)
+      expect(await recorder.waitFor(1, 20_000)).toBe(true)
+      expect(recorder.events.map((e) => [e.name, e.data])).toEqual([["api_key.api-key.created", { id: key.id }]])
+    } finally {
+      await app.shutdown()
+      await stop(redis)
     }
   })
 })

@@ -70,14 +70,14 @@ export async function pendingDeliveries(prefix: string, queueName = "events-queu
 }
 
 /** Fails at once, with what to do, when the machine's Redis does not answer (instead of timing out later). */
-export async function assertRedisAnswers(): Promise<void> {
-  const client = new Redis(redisUrl(), { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null })
+export async function assertRedisAnswers(url = redisUrl()): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null })
   client.on("error", () => undefined)
   try {
     await client.connect()
     await client.ping()
   } catch (error) {
-    throw new Error(`Redis does not answer at ${redisUrl()} (${(error as Error).message}): start it as .ci/run does, or set REDIS_URL`)
+    throw new Error(`Redis does not answer at ${url} (${(error as Error).message}): start it as .ci/run does, or set REDIS_URL`)
   } finally {
     client.disconnect()
   }

@@ -94,7 +94,9 @@ export class RedisEventBusService extends AbstractEventBusModuleService {
     const descriptor = this.subscriberById_(event.name, subscriberId)
     if (!descriptor) {
       // Another release of the app may know it; the job is retried, then kept as failed.
-      throw new Error(`No subscriber ${subscriberId} for ${event.name} in this process`)
+      const error = new Error(`No subscriber ${subscriberId} for ${event.name} in this process: every server must load the same subscribers`)
+      this.logger_.error(error.message)
+      throw error
     }
     try {
       await this.runSubscriber_(descriptor, event)

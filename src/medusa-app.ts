@@ -5,6 +5,7 @@ import { Modules } from "./framework/modules-sdk/definitions"
 import { MedusaError } from "./framework/modules-sdk/medusa-error"
 import {
   ContainerRegistrationKeys,
+  hasTables,
   listAppModules as listModules,
   loadApp,
   revertAppMigrations as revertMigrations,
@@ -91,7 +92,7 @@ export function runAppMigrations(config: MedusaConfig, directory: string, databa
 /** `only`: the modules to revert (medusa-config keys such as "apiKey", Medusa's names such as "api_key", or "links"). */
 export function revertAppMigrations(config: MedusaConfig, directory: string, databaseUrl: string | undefined, step: number, only?: string[]): Promise<MigrationReport[]> {
   const modules = listAppModules(config, directory, databaseUrl)
-  const keys = only?.map((name) => (name === "links" ? name : moduleKeyNamed(modules, name)))
+  const keys = only?.map((name) => (name === "links" ? name : moduleKeyNamed(modules.filter(hasTables), name)))
   return revertMigrations(modules, directory, databaseUrl, BUILT_INS, step, keys)
 }
 

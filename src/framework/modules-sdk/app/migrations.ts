@@ -6,7 +6,7 @@ import type { AppModule, HostBuiltIns } from "./config"
 import { applicableLinks } from "./load-app"
 
 /** Modules without tables (the event buses) have nothing to migrate and get no migrations table. */
-function hasTables(module: AppModule): boolean {
+export function hasTables(module: AppModule): boolean {
   return modelsOf(module.definition).length > 0 || module.definition.migrations.length > 0
 }
 

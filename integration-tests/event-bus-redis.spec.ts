@@ -171,6 +171,15 @@ describe("one server", () => {
     }
   })
 
+  it("hands the events of a change to Redis before a command that made it shuts down", async () => {
+    const commandPrefix = newPrefix("command")
+    const command = await loadMedusaApp({ config: redisConfig(commandPrefix), workerMode: "server", logger: silent })
+    command.container.resolve<IEventBusModuleService>(Modules.EVENT_BUS).subscribe("api_key.api-key.created", async () => undefined, { subscriberId: "on-a-server" })
+    await command.container.resolve<ApiKeyModuleService>(Modules.API_KEY).createApiKeys({ title: "from the CLI", type: "publishable", created_by: "u" })
+    await command.shutdown()
+    expect(await pendingDeliveries(commandPrefix)).toBe(1)
+  })
+
   it("needs a subscriberId: every server must address a delivery to the same subscriber", () => {
     let error: unknown
     try {

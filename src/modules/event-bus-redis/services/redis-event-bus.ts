@@ -40,6 +40,8 @@ export class RedisEventBusService extends AbstractEventBusModuleService {
   private queue_?: Queue
   private worker_?: Worker
   private closing_ = false
+  /** Jobs being added: shutdown waits for them, so a command that exits right after a change still hands its events over. */
+  private readonly adding_ = new Set<Promise<unknown>>()
 
   constructor(deps: Dependencies, _options?: unknown, declaration?: ModuleDeclaration) {
     super(optionalLogger(deps as unknown as Record<string, unknown>), declaration)
@@ -76,7 +78,14 @@ export class RedisEventBusService extends AbstractEventBusModuleService {
         opts: { ...this.options_.jobOptions, ...emitOptions, ...(message.options as JobsOptions | undefined) },
       }))
     )
-    if (jobs.length) await this.queue().addBulk(jobs)
+    if (!jobs.length) return
+    const adding = this.queue().addBulk(jobs)
+    this.adding_.add(adding)
+    try {
+      await adding
+    } finally {
+      this.adding_.delete(adding)
+    }
   }
 
   private startWorker_(): Worker {
@@ -120,6 +129,7 @@ export class RedisEventBusService extends AbstractEventBusModuleService {
   async onApplicationShutdown(): Promise<void> {
     await this.onApplicationPrepareShutdown()
     if (this.connected_()) {
+      await Promise.allSettled([...this.adding_])
       await this.queue_?.close().catch(() => undefined)
       await this.connection_.quit().catch(() => undefined)
     }

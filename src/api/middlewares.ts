@@ -4,12 +4,12 @@ import { validateBody, validateQuery } from "../framework/http/validation"
 import { MedusaError } from "../framework/modules-sdk/medusa-error"
 import {
   AdminBatchSalesChannels,
-  AdminCreateApiKey,
+  AdminCreateApiKeyWithAdditionalData,
   AdminGetApiKeyParams,
   AdminGetApiKeysParams,
   AdminRevokeApiKey,
   AdminRollApiKey,
-  AdminUpdateApiKey,
+  AdminUpdateApiKeyWithAdditionalData,
 } from "./admin/api-keys/validators"
 import {
   AdminCreateSalesChannel,
@@ -32,9 +32,9 @@ const oneChannel = validateQuery(AdminGetSalesChannelParams)
 export default defineMiddlewares({
   routes: [
     { method: "GET", matcher: "/admin/api-keys", middlewares: [validateQuery(AdminGetApiKeysParams)] },
-    { method: "POST", matcher: "/admin/api-keys", middlewares: [validateBody(AdminCreateApiKey)] },
+    { method: "POST", matcher: "/admin/api-keys", middlewares: [validateBody(AdminCreateApiKeyWithAdditionalData)] },
     { method: "GET", matcher: "/admin/api-keys/:id", middlewares: [oneKey] },
-    { method: "POST", matcher: "/admin/api-keys/:id", middlewares: [oneKey, validateBody(AdminUpdateApiKey)] },
+    { method: "POST", matcher: "/admin/api-keys/:id", middlewares: [oneKey, validateBody(AdminUpdateApiKeyWithAdditionalData)] },
     { method: "POST", matcher: "/admin/api-keys/:id/revoke", middlewares: [oneKey, validateBody(AdminRevokeApiKey)] },
     { method: "POST", matcher: "/admin/api-keys/:id/roll", middlewares: [validateBody(AdminRollApiKey)] },
     { method: "POST", matcher: "/admin/api-keys/:id/sales-channels", middlewares: [oneKey, validateBody(AdminBatchSalesChannels)] },

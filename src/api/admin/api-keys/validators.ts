@@ -1,5 +1,6 @@
 import { z } from "zod"
 import { listParams, retrieveParams } from "../../../framework/http/model-params"
+import { WithAdditionalData } from "../../../framework/http/validation"
 import { ApiKey } from "../../../modules/api-key"
 
 /** Query of GET /admin/api-keys: filters on the key's readable fields, `q`, paging, order, fields. */
@@ -14,13 +15,22 @@ export const AdminCreateApiKey = z.strictObject({
   title: z.string(),
   type: z.enum(["publishable", "secret"]),
 })
-export type AdminCreateApiKeyType = z.output<typeof AdminCreateApiKey>
+/** Body of POST /admin/api-keys: the key, and the `additional_data` handed to the apiKeysCreated hook. */
+export const AdminCreateApiKeyWithAdditionalData = WithAdditionalData(AdminCreateApiKey)
+export type AdminCreateApiKeyType = z.output<typeof AdminCreateApiKey> & AdditionalDataBody
 
 /** Only the title of a key can change, as in Medusa. */
 export const AdminUpdateApiKey = z.strictObject({
   title: z.string(),
 })
-export type AdminUpdateApiKeyType = z.output<typeof AdminUpdateApiKey>
+/** Body of POST /admin/api-keys/:id: the title, and `additional_data` passed to the update workflow. */
+export const AdminUpdateApiKeyWithAdditionalData = WithAdditionalData(AdminUpdateApiKey)
+export type AdminUpdateApiKeyType = z.output<typeof AdminUpdateApiKey> & AdditionalDataBody
+
+/** The validated `additional_data` of a body: any JSON object, or what the app's validator declares. */
+export interface AdditionalDataBody {
+  additional_data?: Record<string, unknown> | null
+}
 
 export const AdminRevokeApiKey = z.strictObject({
   /** Seconds from now until the key stops working; absent or 0 revokes at once. */

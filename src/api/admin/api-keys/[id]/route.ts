@@ -10,12 +10,13 @@ export async function GET(req: Req, res: MedusaResponse): Promise<void> {
   res.json({ api_key: await refetchApiKey(req.scope, pathParam(req, "id"), req.validatedQuery.fields) })
 }
 
-/** Renames a key (only the title can change, as in Medusa). */
+/** Renames a key (only the title can change, as in Medusa); `additional_data` goes to the workflow. */
 export async function POST(req: Req<AdminUpdateApiKeyType>, res: MedusaResponse): Promise<void> {
   const id = pathParam(req, "id")
+  const { title, additional_data } = req.validatedBody
   // A selector that matches nothing updates nothing; a missing key must still be a 404.
   await apiKeyService(req.scope).retrieveApiKey(id, { select: ["id"] })
-  await updateApiKeysWorkflow(req.scope).run({ input: { selector: { id }, update: { title: req.validatedBody.title } } })
+  await updateApiKeysWorkflow(req.scope).run({ input: { selector: { id }, update: { title }, additional_data } })
   res.json({ api_key: await refetchApiKey(req.scope, id, req.validatedQuery.fields) })
 }
 

@@ -16,3 +16,14 @@ export function writeAppApi(files: Record<string, string>, prefix = "api-key-app
   }
   return directory
 }
+
+/** A throw-away app folder holding the given files (paths relative to the app, e.g. "src/workflows/hooks/x.ts"). */
+export function writeAppFiles(files: Record<string, string>, prefix = "api-key-app-"): string {
+  const directory = mkdtempSync(path.join(tmpdir(), prefix))
+  for (const [file, content] of Object.entries(files)) {
+    const full = path.join(directory, file)
+    mkdirSync(path.dirname(full), { recursive: true })
+    writeFileSync(full, content)
+  }
+  return directory
+}

@@ -9,6 +9,7 @@ import { MedusaError } from "../medusa-error"
 import { modelsOf } from "../module"
 import { loadLinks, Query, type Link, type LinkDefinition } from "../links"
 import { readAppLinks } from "./app-links"
+import { loadAppWorkflows } from "./app-workflows"
 import { listAppModules, readMedusaConfig, type AppModule, type HostBuiltIns, type MedusaConfig } from "./config"
 
 export interface LoadMedusaAppOptions {
@@ -51,7 +52,7 @@ export function applicableLinks(modules: AppModule[], builtIns: HostBuiltIns, di
 
 /**
  * Reads medusa-config.js, loads every module it lists (each in its own container), then the
- * links between them, and returns an app container where `container.resolve(Modules.API_KEY)` is
+ * links between them, then the app's `src/workflows` (registering its hook handlers), and returns an app container where `container.resolve(Modules.API_KEY)` is
  * the module's service and `link` and `query` work across modules.
  */
 export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuiltIns): Promise<MedusaApp> {
@@ -104,6 +105,8 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
       // Every module's database answers (what /health reports).
       [HEALTH_CHECK]: asValue(async () => (await Promise.all(orms.map((orm) => pingDatabase(orm)))).every(Boolean)),
     })
+    // Last, as in Medusa: the app's workflows and the hook handlers they register.
+    loadAppWorkflows(directory, builtIns.packageRoot)
   } catch (error) {
     await shutdown()
     throw error

@@ -61,10 +61,6 @@ export class WorkflowComposition {
 
   constructor(readonly workflowId: string) {}
 
-  get nodes(): readonly RecordedNode[] {
-    return this.recorded
-  }
-
   inputReference(): unknown {
     return createReference({ owner: this, source: "input", path: [], sourceName: () => "input" })
   }

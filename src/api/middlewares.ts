@@ -5,6 +5,7 @@ import { MedusaError } from "../framework/modules-sdk/medusa-error"
 import {
   AdminBatchSalesChannels,
   AdminCreateApiKeyWithAdditionalData,
+  AdminGetApiKeyHistoryParams,
   AdminGetApiKeyParams,
   AdminGetApiKeysParams,
   AdminRevokeApiKey,
@@ -37,6 +38,7 @@ export default defineMiddlewares({
     { method: "POST", matcher: "/admin/api-keys/:id", middlewares: [oneKey, validateBody(AdminUpdateApiKeyWithAdditionalData)] },
     { method: "POST", matcher: "/admin/api-keys/:id/revoke", middlewares: [oneKey, validateBody(AdminRevokeApiKey)] },
     { method: "POST", matcher: "/admin/api-keys/:id/roll", middlewares: [validateBody(AdminRollApiKey)] },
+    { method: "GET", matcher: "/admin/api-keys/:id/history", middlewares: [validateQuery(AdminGetApiKeyHistoryParams)] },
     { method: "POST", matcher: "/admin/api-keys/:id/sales-channels", middlewares: [oneKey, validateBody(AdminBatchSalesChannels)] },
     { matcher: "/admin/sales-channels", middlewares: [requireSalesChannelModule] },
     { matcher: "/store/sales-channels", middlewares: [requireSalesChannelModule] },

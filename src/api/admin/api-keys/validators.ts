@@ -1,7 +1,8 @@
 import { z } from "zod"
 import { listParams, retrieveParams } from "../../../framework/http/model-params"
 import { WithAdditionalData } from "../../../framework/http/validation"
-import { ApiKey } from "../../../modules/api-key"
+import { dateFilter, findParams } from "../../../framework/http/query-params"
+import { API_KEY_HISTORY_ACTIONS, ApiKey, type ApiKeyHistoryAction } from "../../../modules/api-key"
 
 /** Query of GET /admin/api-keys: filters on the key's readable fields, `q`, paging, order, fields. */
 export const AdminGetApiKeysParams = listParams(ApiKey)
@@ -43,6 +44,18 @@ export const AdminRollApiKey = z.strictObject({
   revoke_in: z.number().min(0).optional(),
 })
 export type AdminRollApiKeyType = z.output<typeof AdminRollApiKey>
+
+const historyAction = z.enum(API_KEY_HISTORY_ACTIONS as [ApiKeyHistoryAction, ...ApiKeyHistoryAction[]])
+
+/** Query of GET /admin/api-keys/:id/history: which actions, since when, and the page (newest first). */
+export const AdminGetApiKeyHistoryParams = z.strictObject({
+  action: z.union([historyAction, z.array(historyAction)]).optional(),
+  actor: z.union([z.string(), z.array(z.string())]).optional(),
+  created_at: dateFilter.optional(),
+  limit: findParams.limit,
+  offset: findParams.offset,
+})
+export type AdminGetApiKeyHistoryParamsType = z.output<typeof AdminGetApiKeyHistoryParams>
 
 export const AdminBatchSalesChannels = z.strictObject({
   add: z.array(z.string()).optional(),

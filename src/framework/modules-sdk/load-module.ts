@@ -1,8 +1,8 @@
-import { createContainer, InjectionMode, type AwilixContainer } from "awilix"
+import { asValue, createContainer, InjectionMode, type AwilixContainer } from "awilix"
 import type { MikroORM } from "@mikro-orm/postgresql"
 import type { ChangeFeed } from "./change-feed"
 import { closeModuleOrm } from "./database"
-import { CONNECTION_LOADER, connectionLoader, moduleLoaders, moduleOrmConfig, type ModuleExports } from "./module"
+import { CHANGE_FEED_REDIS_URL, CONNECTION_LOADER, connectionLoader, moduleLoaders, moduleOrmConfig, type ModuleExports } from "./module"
 
 export interface LoadedModule<TService = any> {
   service: TService
@@ -19,9 +19,11 @@ export { CONNECTION_LOADER, connectionLoader }
  * service, constructed with the container's cradle and the options exactly as configured —
  * defaults are the module's business, so it behaves the same under any host.
  */
-export async function loadModule<TService>(definition: ModuleExports<TService>, rawOptions: unknown): Promise<LoadedModule<TService>> {
+export async function loadModule<TService>(definition: ModuleExports<TService>, rawOptions: unknown, shared: { redisUrl?: string } = {}): Promise<LoadedModule<TService>> {
   const options = (rawOptions ?? {}) as Record<string, unknown>
   const container = createContainer({ injectionMode: InjectionMode.PROXY, strict: true })
+  // What the host shares with every module (as Medusa's loader lends its database connection).
+  if (shared.redisUrl) container.register(CHANGE_FEED_REDIS_URL, asValue(shared.redisUrl))
   let service: TService | undefined
   const closeConnections = async () => {
     if (container.hasRegistration("changeFeed")) await container.resolve<ChangeFeed>("changeFeed").close()

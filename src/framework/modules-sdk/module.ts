@@ -4,7 +4,7 @@ import type { ModelDefinition } from "./model"
 import { revertModuleMigrations, runModuleMigrations, type ModuleDatabaseOptions, type ModuleOrmConfig } from "./database"
 import { buildJoinerConfig } from "./joiner-config"
 import { currentModuleName } from "./definitions"
-import { ChangeFeed } from "./change-feed"
+import { openChangeFeed, validateChangeFeedOption } from "./change-feed-selection"
 import { connectModuleOrm } from "./database"
 import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "./options"
 
@@ -116,6 +116,9 @@ export function moduleOrmConfig(definition: Pick<ModuleExports, "name" | "servic
   }
 }
 
+/** The module container key under which a host lends its Redis URL to the change feed. */
+export const CHANGE_FEED_REDIS_URL = "changeFeedRedisUrl"
+
 const CONNECTS = Symbol.for("medusa-api-key.connectionLoader")
 
 /** Marks the place of the connection in a module's `loaders`. */
@@ -129,9 +132,17 @@ export const CONNECTION_LOADER: ModuleLoader = () => undefined
  */
 export function connectionLoader(definition: Pick<ModuleExports, "name" | "service" | "migrations" | "internalModels">): ModuleLoader {
   const connectionLoader: ModuleLoader = async ({ container, options }) => {
+    const feedOptions = validateChangeFeedOption(options?.changeFeed)
     const orm = await connectModuleOrm(moduleOrmConfig(definition, withLentConnection(container, options)))
-    const changeFeed = new ChangeFeed({ connectionString: orm.config.get("clientUrl") as string })
-    container.register({ orm: asValue(orm), changeFeed: asValue(changeFeed) })
+    // The module's own option wins over the app's Redis (projectConfig.redisUrl, lent by the host).
+    const appRedisUrl = container.hasRegistration(CHANGE_FEED_REDIS_URL) ? container.resolve<string | undefined>(CHANGE_FEED_REDIS_URL) : undefined
+    try {
+      const changeFeed = await openChangeFeed({ connectionString: orm.config.get("clientUrl") as string, redisUrl: feedOptions?.redisUrl ?? appRedisUrl })
+      container.register({ orm: asValue(orm), changeFeed: asValue(changeFeed) })
+    } catch (error) {
+      await orm.close(true).catch(() => undefined)
+      throw error
+    }
   }
   Object.defineProperty(connectionLoader, CONNECTS, { value: true })
   return connectionLoader

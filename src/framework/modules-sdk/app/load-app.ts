@@ -1,7 +1,8 @@
 import path from "node:path"
 import { asValue, createContainer, InjectionMode, type AwilixContainer } from "awilix"
 import type { MikroORM } from "@mikro-orm/postgresql"
-import { ChangeFeed } from "../change-feed"
+import type { ChangeFeed } from "../change-feed"
+import { openChangeFeed } from "../change-feed-selection"
 import { pingDatabase } from "../database"
 import { loadModule, type LoadedModule } from "../load-module"
 import { currentModuleName } from "../definitions"
@@ -67,7 +68,9 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
   // The app's own change feed: link changes are published on it, and the host's caches (e.g. the
   // store's publishable key contexts) follow modules and links through it. It connects only once
   // something subscribes.
-  const changeFeed = databaseUrl ? new ChangeFeed({ connectionString: databaseUrl }) : undefined
+  // With projectConfig.redisUrl every module's feed and this one run over Redis (see openChangeFeed).
+  const redisUrl = typeof config.projectConfig?.redisUrl === "string" ? config.projectConfig.redisUrl : undefined
+  let changeFeed: ChangeFeed | undefined
   const shutdown = async () => {
     await changeFeed?.close()
     await closeLinks?.().catch(() => undefined)
@@ -76,11 +79,12 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
   }
 
   try {
+    changeFeed = databaseUrl ? await openChangeFeed({ connectionString: databaseUrl, redisUrl }) : undefined
     const appModules = listAppModules(config, directory, databaseUrl, builtIns)
     for (const { key, resolve, definition, options: moduleOptions } of appModules) {
       if (loaded[key]) throw new MedusaError(MedusaError.Types.INVALID_DATA, `Module ${key} is listed twice in medusa-config.js`)
       try {
-        loaded[key] = await loadModule(definition, moduleOptions)
+        loaded[key] = await loadModule(definition, moduleOptions, { redisUrl })
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error)
         const type = MedusaError.isMedusaError(error) ? error.type : MedusaError.Types.UNEXPECTED_STATE

@@ -234,8 +234,8 @@ describe("while Redis is unreachable", () => {
   it("keeps the app serving, logs the error with the password masked, and still shuts down at once", async () => {
     const logged: string[] = []
     const port = await freePort()
-    const config = redisConfig(newPrefix("down"))
-    config.projectConfig!.redisUrl = `redis://events:s3cret-pass@127.0.0.1:${port}`
+    // Only the event bus is pointed at the unreachable Redis (the change feed keeps the shared one).
+    const config = redisConfig(newPrefix("down"), { redisUrl: `redis://events:s3cret-pass@127.0.0.1:${port}` })
     const app = await loadMedusaApp({ config, logger: { ...silent, error: (m: string) => void logged.push(m) } })
     const bus: IEventBusModuleService = app.container.resolve(Modules.EVENT_BUS)
     bus.subscribe("api_key.api-key.created", async () => undefined, { subscriberId: "unreached" })
@@ -254,8 +254,7 @@ describe("while Redis is unreachable", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "api-key-redis-"))
     folders.push(dir)
     let redis = await startOwnRedis(port, dir)
-    const config = redisConfig("own-redis")
-    config.projectConfig!.redisUrl = `redis://127.0.0.1:${port}`
+    const config = redisConfig("own-redis", { redisUrl: `redis://127.0.0.1:${port}` })
     const app = await loadMedusaApp({ config, logger: silent })
     try {
       const recorder = recordEvents(app.container.resolve(Modules.EVENT_BUS), "recorder-outage")

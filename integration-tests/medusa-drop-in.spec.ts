@@ -196,7 +196,7 @@ suite("under Medusa's own module loader (@medusajs/framework 2.21.2)", () => {
     }
   })
 
-  it("goes back to Medusa's own module: with hashFormat \"medusa\" and the newest migration reverted, every secret key still works there", async () => {
+  it("goes back to Medusa's own module: with hashFormat \"medusa\" and this module's migrations reverted, every secret key still works there", async () => {
     const { MedusaApp, MedusaAppMigrateUp, MedusaAppMigrateDown } = sdk!
     const runMedusaOwn = (env: Record<string, string> = {}) => {
       const run = spawnSync(process.execPath, [path.join(__dirname, "fixtures", "medusa-own-module.js")], {
@@ -225,7 +225,10 @@ suite("under Medusa's own module loader (@medusajs/framework 2.21.2)", () => {
       await app.onApplicationShutdown()
     }
 
-    // … then goes back: `medusa db:rollback api_key` reverts this module's one migration after Medusa's table …
+    // … then goes back: `medusa db:rollback api_key`, twice, reverts this module's two migrations
+    // after Medusa's table (each run reverts the newest one): the key history, then the lookup digest …
+    await MedusaAppMigrateDown(["api_key"], medusaConfig(THIS_MODULE, database.url))
+    expect(await tables()).not.toContain("api_key_history")
     await MedusaAppMigrateDown(["api_key"], medusaConfig(THIS_MODULE, database.url))
     const columns = (await queryDatabase(database.url, "select column_name from information_schema.columns where table_name = 'api_key'")).map((r) => r.column_name)
     expect(columns).not.toContain("token_lookup")

@@ -29,7 +29,11 @@ describe("under Medusa's module loader contract", () => {
 
   it("migrates up and down through the default export", async () => {
     const applied = await apiKeyModule.runMigrations({ options: options(), logger })
-    expect(applied).toEqual([{ name: "Migration20240604100512_create_api_key" }, { name: "Migration20261126000000_api_key_token_lookup" }])
+    expect(applied).toEqual([
+      { name: "Migration20240604100512_create_api_key" },
+      { name: "Migration20261126000000_api_key_token_lookup" },
+      { name: "Migration20261127000000_api_key_history" },
+    ])
     expect(await apiKeyModule.runMigrations({ options: options(), logger })).toEqual([])
     expect(logged.join("\n")).toContain("Migration20240604100512_create_api_key")
     await apiKeyModule.revertMigration({ options: options(), logger, migrationNames: applied.map((m) => m.name) })

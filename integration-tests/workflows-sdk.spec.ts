@@ -494,7 +494,7 @@ describe("workflows-sdk", () => {
       const lonely = createStep("lonely", () => "value")
 
       expect(() => lonely()).toThrow(
-        'Step "lonely" was called outside of a workflow. Steps and transform() only record themselves ' +
+        'Step "lonely" was called outside of a workflow. Steps, transform(), when(), parallelize() and createHook() only record themselves ' +
           "inside the composer function of createWorkflow(); run the workflow to execute them.",
       )
       expect(() => transform({}, () => 1)).toThrow("transform() was called outside of a workflow.")

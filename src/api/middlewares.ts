@@ -4,12 +4,13 @@ import { validateBody, validateQuery } from "../framework/http/validation"
 import { MedusaError } from "../framework/modules-sdk/medusa-error"
 import {
   AdminBatchSalesChannels,
-  AdminCreateApiKey,
+  AdminCreateApiKeyWithAdditionalData,
+  AdminGetApiKeyHistoryParams,
   AdminGetApiKeyParams,
   AdminGetApiKeysParams,
   AdminRevokeApiKey,
   AdminRollApiKey,
-  AdminUpdateApiKey,
+  AdminUpdateApiKeyWithAdditionalData,
 } from "./admin/api-keys/validators"
 import {
   AdminCreateSalesChannel,
@@ -32,11 +33,12 @@ const oneChannel = validateQuery(AdminGetSalesChannelParams)
 export default defineMiddlewares({
   routes: [
     { method: "GET", matcher: "/admin/api-keys", middlewares: [validateQuery(AdminGetApiKeysParams)] },
-    { method: "POST", matcher: "/admin/api-keys", middlewares: [validateBody(AdminCreateApiKey)] },
+    { method: "POST", matcher: "/admin/api-keys", middlewares: [validateBody(AdminCreateApiKeyWithAdditionalData)] },
     { method: "GET", matcher: "/admin/api-keys/:id", middlewares: [oneKey] },
-    { method: "POST", matcher: "/admin/api-keys/:id", middlewares: [oneKey, validateBody(AdminUpdateApiKey)] },
+    { method: "POST", matcher: "/admin/api-keys/:id", middlewares: [oneKey, validateBody(AdminUpdateApiKeyWithAdditionalData)] },
     { method: "POST", matcher: "/admin/api-keys/:id/revoke", middlewares: [oneKey, validateBody(AdminRevokeApiKey)] },
     { method: "POST", matcher: "/admin/api-keys/:id/roll", middlewares: [validateBody(AdminRollApiKey)] },
+    { method: "GET", matcher: "/admin/api-keys/:id/history", middlewares: [validateQuery(AdminGetApiKeyHistoryParams)] },
     { method: "POST", matcher: "/admin/api-keys/:id/sales-channels", middlewares: [oneKey, validateBody(AdminBatchSalesChannels)] },
     { matcher: "/admin/sales-channels", middlewares: [requireSalesChannelModule] },
     { matcher: "/store/sales-channels", middlewares: [requireSalesChannelModule] },

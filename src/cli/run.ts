@@ -1,6 +1,7 @@
 import { MedusaError } from "../framework/modules-sdk/medusa-error"
 import { dbMigrate, dbRollback } from "./commands/db"
 import { keysCreate, keysList, keysRevoke, keysRoll } from "./commands/keys"
+import { keysHistory, keysHistoryPrune } from "./commands/key-history"
 import { start } from "./commands/start"
 import { describeFailure, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliContext, type CliIO } from "./io"
 import { COMMAND_USAGE, usage } from "./usage"
@@ -15,6 +16,8 @@ const COMMANDS: Record<string, Command> = {
   "keys:list": keysList,
   "keys:revoke": keysRevoke,
   "keys:roll": keysRoll,
+  "keys:history": keysHistory,
+  "keys:history-prune": keysHistoryPrune,
   help: async (args, ctx) => {
     const topic = args[0]
     if (topic && !COMMAND_USAGE[topic]) throw new UsageError(`Unknown command "${topic}"`)

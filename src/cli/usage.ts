@@ -20,6 +20,12 @@ export const COMMAND_USAGE: Record<string, string> = {
   "keys:roll": `keys:roll ID [--revoke-in SECONDS] [--revoked-by ACTOR]
     Create a successor (same title, type, creator and sales channels), then revoke ID now or
     SECONDS from now. The new token is printed once, alone on stdout.`,
+  "keys:history": `keys:history ID [--limit N] [--json]
+    The key's history, newest first: created, title changed, revoked or scheduled, rolled,
+    deleted, restored, first used — with actor and time (default the newest 50 entries).`,
+  "keys:history-prune": `keys:history-prune --older-than AGE
+    Delete history entries older than AGE (e.g. 90d, 12h, 30m; units s m h d). History is kept
+    until pruned.`,
   help: `help [COMMAND]
     Show this help.`,
 }

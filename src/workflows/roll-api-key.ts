@@ -15,8 +15,9 @@ export interface RollApiKeyInput {
 
 /**
  * Rolls a key without a moment where the store has none: the successor (same title, type,
- * creator and sales channels) is created first, then the old key is revoked. If that revoke
- * fails, the successor and its links are removed again.
+ * creator and sales channels) is created first, then the old key is revoked, naming its successor
+ * (the key history records the roll). If that revoke fails, the successor and its links are
+ * removed again. The history's actor is `revoked_by`, or the run's `context.actor`.
  */
 export const rollApiKeyWorkflow = createWorkflow(rollApiKeyWorkflowId, (input: WorkflowData<RollApiKeyInput>) => {
   const target = getApiKeyToRollStep({ id: input.id })
@@ -26,6 +27,9 @@ export const rollApiKeyWorkflow = createWorkflow(rollApiKeyWorkflowId, (input: W
   const created = createApiKeysStep(successorInput)
   const successor = transform({ created }, ({ created }) => created[0])
   linkSalesChannelsToApiKeyStep({ id: successor.id, add: target.sales_channel_ids })
-  revokeApiKeysStep({ selector: { id: input.id }, revoke: { revoke_in: input.revoke_in, revoked_by: input.revoked_by, unscheduled_only: true } })
+  revokeApiKeysStep({
+    selector: { id: input.id },
+    revoke: { revoke_in: input.revoke_in, revoked_by: input.revoked_by, unscheduled_only: true, successor_id: successor.id },
+  })
   return new WorkflowResponse(successor)
 })

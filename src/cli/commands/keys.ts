@@ -46,7 +46,7 @@ function status(key: ApiKeyDTO, now: Date): string {
   return isActiveApiKey(key, now) ? `revokes ${at}` : `revoked ${at}`
 }
 
-function table(rows: string[][]): string[] {
+export function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)))
   return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col])).join("  ").trimEnd())
 }
@@ -105,8 +105,9 @@ export async function keysRoll(args: string[], ctx: CliContext): Promise<number>
   const id = positionals[0]
   if (!id) throw new UsageError("The id of the key to roll is required (keys:list shows the ids)", command)
   const revokeIn = parseCount(command, "revoke-in", values["revoke-in"])
+  const actor = values["revoked-by"] ?? "cli"
   const { result: successor } = await withApp(ctx, (app) =>
-    rollApiKeyWorkflow(app.container).run({ input: { id, revoke_in: revokeIn, revoked_by: values["revoked-by"] ?? "cli" } })
+    rollApiKeyWorkflow(app.container).run({ input: { id, revoke_in: revokeIn, revoked_by: actor }, context: { actor } })
   )
   // Like keys:create: the new token alone on stdout, so scripts can capture it.
   ctx.info(

@@ -3,6 +3,8 @@ import { createHttpServer, timeoutsFromEnvironment } from "../../framework/http/
 import { createApp } from "../../http"
 import { loadMedusaApp, runAppMigrations, type MedusaApp } from "../../medusa-app"
 import { MedusaError } from "../../framework/modules-sdk/medusa-error"
+import type { ChangeFeed } from "../../framework/modules-sdk/change-feed"
+import { ContainerRegistrationKeys } from "../../framework/modules-sdk/app"
 import { parseCommandArgs } from "../args"
 import { describeStoreDefaults, ensureStoreDefaults } from "../store-defaults"
 import { EXIT_OK, UsageError, type CliContext, type CliIO } from "../io"
@@ -83,6 +85,8 @@ export async function start(args: string[], ctx: CliContext): Promise<number> {
     const applied = (await runAppMigrations(project.config, project.directory, db.url)).flatMap((r) => r.migrations)
     if (applied.length) ctx.info(`Applied ${applied.length} migration(s): ${applied.join(", ")}`)
     app = await loadMedusaApp({ directory: project.directory, config: project.config, databaseUrl: db.url })
+    const feed = app.container.resolve<ChangeFeed | undefined>(ContainerRegistrationKeys.CHANGE_FEED)
+    if (feed) ctx.info(feed.describe())
     for (const line of describeStoreDefaults(await ensureStoreDefaults(app, db.url))) ctx.info(line)
     const server = createHttpServer(createApp({ container: app.container, directory: project.directory }), timeoutsFromEnvironment())
     const actualPort = await listen(server, port, process.env.HOST || undefined)

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs"
 import path from "node:path"
 import type { RequestHandler, Router } from "express"
-import type { MiddlewaresConfig } from "./middlewares"
+import { routeMiddlewares, type MiddlewaresConfig } from "./middlewares"
 import { MedusaError } from "../modules-sdk/medusa-error"
 import { ensureTypeScriptLoader } from "./typescript-loader"
 
@@ -90,12 +90,21 @@ function loadMiddlewares(root: string): MiddlewaresConfig | undefined {
   if (!config || !Array.isArray(config.routes)) {
     throw invalidRoute(`${file} must export default defineMiddlewares({ routes: [{ matcher, method?, middlewares }] })`)
   }
+  for (const route of config.routes) {
+    if (route.middlewares !== undefined && !Array.isArray(route.middlewares)) {
+      throw invalidRoute(`${file}: the middlewares of "${route.matcher}" must be an array of functions`)
+    }
+    if (route.additionalDataValidator !== undefined && (typeof route.additionalDataValidator !== "object" || route.additionalDataValidator === null)) {
+      throw invalidRoute(`${file}: the additionalDataValidator of "${route.matcher}" must be an object of zod fields, e.g. { brand: z.string() }`)
+    }
+  }
   return config
 }
 
 function mountMiddlewares(router: Router, config: MiddlewaresConfig): void {
   for (const route of config.routes) {
-    const handlers: RequestHandler[] = route.middlewares
+    const handlers: RequestHandler[] = routeMiddlewares(route)
+    if (!handlers.length) continue
     const methods = route.method === undefined ? [] : Array.isArray(route.method) ? route.method : [route.method]
     if (!methods.length) router.use(route.matcher, ...handlers)
     for (const method of methods) router[method.toLowerCase() as Lowercase<RouteMethod>](route.matcher, ...handlers)

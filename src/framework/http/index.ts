@@ -7,8 +7,9 @@ export type { FileRoute, RouteMethod } from "./file-routes"
 export { authenticate, authenticateAdmin, extractSecretToken } from "./auth/authenticate"
 export type { AuthType, AuthenticateOptions } from "./auth/authenticate"
 export { defineMiddlewares } from "./middlewares"
-export type { MiddlewareRoute, MiddlewaresConfig } from "./middlewares"
-export { validateBody, validateQuery } from "./validation"
+export type { AdditionalDataValidator, MiddlewareRoute, MiddlewaresConfig } from "./middlewares"
+export { validateBody, validateQuery, WithAdditionalData } from "./validation"
+export type { BodySchemaFactory } from "./validation"
 export type {
   AuthContext,
   AuthenticatedMedusaRequest,

@@ -1,5 +1,9 @@
 import type { RequestHandler } from "express"
+import { z } from "zod"
 import type { RouteMethod } from "./file-routes"
+
+/** Zod fields an app accepts in a route's `additional_data`, e.g. `{ sales_channel_id: z.string() }`. */
+export type AdditionalDataValidator = Record<string, z.ZodType>
 
 /**
  * `src/api/middlewares.ts`, as Medusa reads it: per path (and optionally method), the
@@ -9,7 +13,12 @@ export interface MiddlewareRoute {
   /** An express path, e.g. "/admin/api-keys/:id". Without `method` it also matches every path below it. */
   matcher: string
   method?: RouteMethod | RouteMethod[]
-  middlewares: RequestHandler[]
+  middlewares?: RequestHandler[]
+  /**
+   * What a built-in route accepts in its body's `additional_data` (which it passes to its
+   * workflow's hooks), as in Medusa. Unknown keys are refused (400 naming them), as for every field here.
+   */
+  additionalDataValidator?: AdditionalDataValidator
 }
 
 export interface MiddlewaresConfig {
@@ -18,4 +27,19 @@ export interface MiddlewaresConfig {
 
 export function defineMiddlewares(config: MiddlewaresConfig): MiddlewaresConfig {
   return config
+}
+
+/**
+ * The handlers a middleware route mounts: its `additionalDataValidator`, handed to the route's
+ * body validator through `req.additionalDataValidator` (as Medusa does), then its middlewares.
+ */
+export function routeMiddlewares(route: MiddlewareRoute): RequestHandler[] {
+  const own = route.middlewares ?? []
+  if (route.additionalDataValidator === undefined) return own
+  const schema = z.strictObject(route.additionalDataValidator).nullish()
+  const assignValidator: RequestHandler = (req, _res, next) => {
+    req.additionalDataValidator = schema
+    next()
+  }
+  return [assignValidator, ...own]
 }

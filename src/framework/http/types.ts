@@ -1,5 +1,6 @@
 import type { AwilixContainer } from "awilix"
 import type { NextFunction, Request, Response } from "express"
+import type { z } from "zod"
 
 /** The per-request awilix scope: everything the app container holds, plus request values. */
 export type MedusaContainer = AwilixContainer
@@ -37,6 +38,8 @@ declare global {
       validatedQuery?: unknown
       /** Filters a middleware worked out for the route (e.g. filterByValidSalesChannels's sales_channel_id). */
       filterableFields?: Record<string, unknown>
+      /** The app's schema for this route's `additional_data` (from `additionalDataValidator` in its middlewares). */
+      additionalDataValidator?: z.ZodType
     }
   }
 }

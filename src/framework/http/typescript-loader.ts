@@ -16,10 +16,10 @@ function loadSwc(): SwcLike | null {
 }
 
 /**
- * Makes `require("…/route.ts")` work at run time, so an app's TypeScript route files load as
- * Medusa loads them in development. It transpiles with @swc/core (types are stripped, nothing is
- * type-checked) when that package is installed; without it, only compiled `.js` routes load and
- * a `.ts` route fails with an error saying so. An existing `.ts` loader (ts-node, @swc-node,
+ * Makes `require("…/route.ts")` work at run time, so an app's TypeScript files (routes, links,
+ * workflows and their hooks) load as Medusa loads them in development. It transpiles with
+ * @swc/core (types are stripped, nothing is type-checked) when that package is installed; without
+ * it, only compiled `.js` files load and a `.ts` one fails with an error saying so. An existing `.ts` loader (ts-node, @swc-node,
  * tsx) is left alone. Under jest `require.extensions` is an empty stand-in (no ".js" entry) and
  * jest's own transform already compiles `.ts`, so nothing is registered there.
  */
@@ -30,7 +30,7 @@ export function ensureTypeScriptLoader(file: string): void {
   if (!swc) {
     throw new MedusaError(
       MedusaError.Types.INVALID_DATA,
-      `Route file ${file} is TypeScript, and no TypeScript loader is available: install @swc/core (npm i -D @swc/core), or compile your routes to .js`
+      `${file} is TypeScript, and no TypeScript loader is available: install @swc/core (npm i -D @swc/core), or compile your app's files to .js`
     )
   }
   extensions[".ts"] = (module: CompilingModule, filename: string) => {

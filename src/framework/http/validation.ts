@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from "express"
-import type { z } from "zod"
+import { z } from "zod"
 import { MedusaError } from "../modules-sdk/medusa-error"
 
 type Issue = z.ZodError["issues"][number]
@@ -57,12 +57,26 @@ function hasBody(req: Request): boolean {
   return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0
 }
 
+/** A body schema that depends on the app's `additional_data` schema for the route (see WithAdditionalData). */
+export type BodySchemaFactory = (additionalDataValidator?: z.ZodType) => z.ZodType
+
+/**
+ * Medusa's `WithAdditionalData`: the route's body schema plus an `additional_data` field, which the
+ * route passes to its workflow (and so to the workflow's hooks). Without an app validator it is
+ * any JSON object (or null/absent); with one (`additionalDataValidator` in the app's
+ * middlewares) it is exactly that.
+ */
+export function WithAdditionalData<T extends z.ZodObject>(schema: T): BodySchemaFactory {
+  return (additionalDataValidator) => schema.extend({ additional_data: additionalDataValidator ?? z.looseObject({}).nullish() })
+}
+
 /**
  * Validates the JSON body into `req.validatedBody`. A request without a body counts as `{}`, so
  * routes whose fields are all optional (revoke) can be called bare; a body express did not parse
- * (not JSON) is refused rather than silently treated as empty.
+ * (not JSON) is refused rather than silently treated as empty. A factory (WithAdditionalData)
+ * receives the app's `additional_data` schema for the route, as Medusa's validateAndTransformBody does.
  */
-export function validateBody(schema: z.ZodType): RequestHandler {
+export function validateBody(schema: z.ZodType | BodySchemaFactory): RequestHandler {
   return (req, _res, next) => {
     if (req.body === undefined && hasBody(req)) {
       throw new MedusaError(
@@ -70,7 +84,8 @@ export function validateBody(schema: z.ZodType): RequestHandler {
         "The request body must be JSON: send it with the header Content-Type: application/json"
       )
     }
-    req.validatedBody = parseOrThrow(schema, req.body ?? {})
+    const bodySchema = typeof schema === "function" ? schema(req.additionalDataValidator) : schema
+    req.validatedBody = parseOrThrow(bodySchema, req.body ?? {})
     next()
   }
 }

@@ -1,7 +1,10 @@
 import type { EntityManager } from "@mikro-orm/postgresql"
 import { Client, type Notification } from "pg"
 import { performance } from "node:perf_hooks"
-import { onTransactionEnd } from "./transactions"
+import { onTransactionCommit, onTransactionEnd } from "./transactions"
+import { acquireRedisChangeBus, releaseRedisChangeBus, type RedisChangeBus, type RedisFeedListener } from "./redis-change-bus"
+import { afterCommitOf } from "./commit-watch"
+import { MedusaError } from "./medusa-error"
 
 /**
  * The change feed: tells every process on the database that rows of an entity changed, through
@@ -21,6 +24,13 @@ import { onTransactionEnd } from "./transactions"
  * session its pending notifications before answering its next query — so `alive(since)` means
  * "every change committed before `since` has been delivered". On any failure the session is
  * dropped, `lost()` is reported, and it reconnects with backoff.
+ *
+ * Where LISTEN cannot work (a transaction-pooling proxy such as PgBouncer in transaction mode) or
+ * when the app has Redis configured, the same feed runs over Redis pub/sub instead (kind "redis",
+ * see redis-change-bus.ts), and with neither it is kind "none": subscribers are never told the feed
+ * is live, so no cache serves. openChangeFeed (change-feed-selection.ts) makes that choice.
+ * Whatever the kind, `pg_notify` is still sent inside the transaction: a server of an earlier
+ * release listening on PostgreSQL keeps hearing every change.
  */
 
 export const CHANGE_FEED_APPLICATION_NAME = "medusa-change-feed"
@@ -48,10 +58,22 @@ export interface ChangeSubscriber {
   lost(): void
 }
 
+/** How changes travel between processes: see openChangeFeed for how it is chosen. */
+export type ChangeFeedKind = "postgres" | "redis" | "none"
+
 export interface ChangeFeedOptions {
   connectionString: string
   applicationName?: string
+  /** "postgres" unless given. */
+  kind?: ChangeFeedKind
+  /** Kind "redis": the server, and the namespace naming this database on it. */
+  redis?: { url: string; namespace: string }
+  /** A sentence for the start-up log line saying why this kind was chosen. */
+  reason?: string
 }
+
+/** How long a write waits for a Redis feed that has never reached Redis before refusing. */
+const ANNOUNCE_TIMEOUT_MS = 2_000
 
 export function changeChannel(tableName: string): string {
   return `${tableName}_changes`
@@ -89,8 +111,30 @@ export class ChangeFeed {
   private connections = 0
 
   private readonly database: string
+  readonly kind: ChangeFeedKind
+  private readonly bus: RedisChangeBus | undefined
+  private readonly busListener: RedisFeedListener | undefined
 
   constructor(private readonly options: ChangeFeedOptions) {
+    this.kind = options.kind ?? "postgres"
+    if (this.kind === "redis") {
+      if (!options.redis) throw new Error("A Redis change feed needs options.redis ({ url, namespace })")
+      this.bus = acquireRedisChangeBus(options.redis.url, options.redis.namespace)
+      this.busListener = {
+        deliver: (channel, message) => this.deliver(channel, message),
+        resumed: (since) => {
+          for (const subscriber of this.allSubscribers()) subscriber.resumed(since)
+          for (const wake of this.listeningWaiters.splice(0)) wake()
+        },
+        alive: (since) => {
+          for (const subscriber of this.allSubscribers()) subscriber.alive(since)
+        },
+        lost: () => {
+          for (const subscriber of this.allSubscribers()) subscriber.lost()
+        },
+      }
+      this.bus.attach(this.busListener)
+    }
     this.database = databaseIdentity(options.connectionString)
     const feeds = feedsOfProcess.get(this.database) ?? new Set()
     feeds.add(this)
@@ -111,7 +155,28 @@ export class ChangeFeed {
     }
     // When the transaction is one this process cannot observe, its own notification (delivered
     // after the commit) is what tells this process's subscribers the second time.
-    onTransactionEnd(em, () => this.deliverLocally(channel, message))
+    const observable = onTransactionEnd(em, () => this.deliverLocally(channel, message))
+    if (this.bus) await this.publishToRedis(this.bus, em, channel, message, observable)
+  }
+
+  /**
+   * Redis hears of a change only once it has committed (a message before the commit could let
+   * another process read the old row again after forgetting it). A transaction opened by this
+   * framework tells when it commits; another one (a caller's own `em.transactional`) is watched
+   * through its PostgreSQL transaction id. A publisher that has never reached Redis is refused
+   * here, inside the transaction, so the write rolls back: no process would know to wait for it.
+   */
+  private async publishToRedis(bus: RedisChangeBus, em: EntityManager, channel: string, message: ChangeMessage, observable: boolean): Promise<void> {
+    if (!(await bus.whenAnnounced(ANNOUNCE_TIMEOUT_MS))) {
+      throw new MedusaError(
+        MedusaError.Types.SERVICE_UNAVAILABLE,
+        `The change feed cannot reach Redis at ${redactUrl(bus.redisUrl)}, so other servers would not hear of this change; the change was not made. Start Redis or fix redisUrl, then retry`
+      )
+    }
+    const messages = (["k", "n"] as const).flatMap((field) => (message[field]?.length ? chunksWithin(message[field]!, MAX_PAYLOAD_CHARS).map((chunk) => ({ [field]: chunk })) : []))
+    const send = () => bus.publish(channel, messages)
+    if (observable) onTransactionCommit(em, send)
+    else await afterCommitOf(em, send)
   }
 
   private deliverLocally(channel: string, message: ChangeMessage): void {
@@ -137,22 +202,42 @@ export class ChangeFeed {
       this.subscribers.set(channel, set)
     }
     if (options.propagationMs) this.heartbeatMs = Math.min(this.heartbeatMs, Math.max(25, Math.floor(options.propagationMs / 4)))
+    // Without a way to hear other processes no subscriber is ever told the feed is live.
+    if (this.kind === "none") return
+    if (this.bus) {
+      if (options.propagationMs) this.bus.tightenHeartbeat(options.propagationMs)
+      // The bus hears every table of the database already: a new subscriber may start at once.
+      if (this.bus.listening) subscriber.resumed(performance.now())
+      return
+    }
     // A new channel needs a session that listens to it: start over (subscribers resume from nothing).
     if (this.client) this.drop(this.client)
     else if (!this.reconnectTimer) void this.connect()
   }
 
   get isListening(): boolean {
-    return this.listening
+    return this.bus ? this.bus.listening : this.listening
   }
 
-  stats(): { listening: boolean; connections: number } {
-    return { listening: this.listening, connections: this.connections }
+  stats(): { listening: boolean; connections: number; kind: ChangeFeedKind } {
+    if (this.bus) return { listening: this.bus.listening, connections: this.bus.connections, kind: this.kind }
+    return { listening: this.listening, connections: this.connections, kind: this.kind }
+  }
+
+  /** One line for the start-up log: which feed, and why. */
+  describe(): string {
+    const what =
+      this.kind === "redis"
+        ? `Redis pub/sub at ${redactUrl(this.bus!.redisUrl)}`
+        : this.kind === "postgres"
+          ? "PostgreSQL LISTEN/NOTIFY"
+          : "none: the verification caches are not served, every authenticate and store key check goes to the database"
+    return `Change feed: ${this.kind} (${what})${this.options.reason ? `; ${this.options.reason}` : ""}`
   }
 
   /** Resolves true once listening (now or later), false after `timeoutMs`. */
   whenListening(timeoutMs: number): Promise<boolean> {
-    if (this.listening) return Promise.resolve(true)
+    if (this.isListening) return Promise.resolve(true)
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer)
@@ -172,7 +257,12 @@ export class ChangeFeed {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return
     this.closed = true
+    if (this.bus) {
+      this.bus.detach(this.busListener!)
+      await releaseRedisChangeBus(this.bus)
+    }
     feedsOfProcess.get(this.database)?.delete(this)
     if (!feedsOfProcess.get(this.database)?.size) feedsOfProcess.delete(this.database)
     clearTimeout(this.heartbeatTimer)
@@ -268,6 +358,17 @@ export class ChangeFeed {
     const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.attempts++)
     this.reconnectTimer = setTimeout(() => void this.connect(), delay * (0.5 + Math.random() / 2))
     this.reconnectTimer.unref()
+  }
+}
+
+/** A URL without its password, for log lines and messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = "***"
+    return parsed.toString().replace(/\/$/, "")
+  } catch {
+    return "(unparseable URL)"
   }
 }
 

@@ -11,13 +11,27 @@ export interface Context {
   /** Set by the HTTP layer or workflows for tracing; not used for authorisation. */
   requestId?: string
   /**
+   * Who asked for the change (a user id, an api key id, "cli" …), for the records a module keeps
+   * of its changes (the api key history). Medusa's methods have no actor argument for updates and
+   * deletes, so it travels here; it is never used for authorisation.
+   */
+  actor?: string
+  /**
    * The event group of a workflow run (Medusa's): the module events of this call are held by the
    * event bus until the run releases or clears the group.
    */
   eventGroupId?: string
 }
 
+/** Keys only a context has: an object made of nothing else is a context, not data. */
+const CONTEXT_ONLY_KEYS = new Set(["transactionManager", "manager", "requestId", "actor", "eventGroupId"])
+
 /** Tells a trailing `sharedContext` apart from a data argument in overloaded methods. */
 export function isContext(value: unknown): value is Context {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && ("transactionManager" in value || "manager" in value || "eventGroupId" in value)
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false
+  if ("transactionManager" in value || "manager" in value) return true
+  // `{ actor: "user_1" }` alone is a context: `update({ id, title }, { actor })` must not be read
+  // as an update of the rows matching { id, title }.
+  const keys = Object.keys(value)
+  return keys.length > 0 && keys.every((key) => CONTEXT_ONLY_KEYS.has(key))
 }

@@ -2,7 +2,7 @@ import { asValue, createContainer, InjectionMode, type AwilixContainer } from "a
 import type { MikroORM } from "@mikro-orm/postgresql"
 import type { ChangeFeed } from "./change-feed"
 import { closeModuleOrm } from "./database"
-import { CONNECTION_LOADER, connectionLoader, moduleLoaders, moduleOrmConfig, type ModuleExports } from "./module"
+import { CHANGE_FEED_REDIS_URL, CONNECTION_LOADER, connectionLoader, moduleLoaders, moduleOrmConfig, type ModuleExports } from "./module"
 
 export interface LoadedModule<TService = any> {
   service: TService
@@ -27,11 +27,15 @@ export interface LoadModuleHost {
   registrations?: Record<string, unknown>
   /** The third constructor argument (Medusa's module declaration: `worker_mode`). */
   declaration?: Record<string, unknown>
+  /** projectConfig.redisUrl: the module's change feed runs over Redis. */
+  redisUrl?: string
 }
 
 export async function loadModule<TService>(definition: ModuleExports<TService>, rawOptions: unknown, host: LoadModuleHost = {}): Promise<LoadedModule<TService>> {
   const options = (rawOptions ?? {}) as Record<string, unknown>
   const container = createContainer({ injectionMode: InjectionMode.PROXY, strict: true })
+  // What the host shares with every module (as Medusa's loader lends its database connection).
+  if (host.redisUrl) container.register(CHANGE_FEED_REDIS_URL, asValue(host.redisUrl))
   for (const [key, value] of Object.entries(host.registrations ?? {})) container.register(key, asValue(value))
   let service: TService | undefined
   const closeConnections = async () => {

@@ -4,7 +4,7 @@ import type { ModelDefinition } from "./model"
 import { revertModuleMigrations, runModuleMigrations, type ModuleDatabaseOptions, type ModuleOrmConfig } from "./database"
 import { buildJoinerConfig } from "./joiner-config"
 import { currentModuleName } from "./definitions"
-import { ChangeFeed } from "./change-feed"
+import { openChangeFeed, validateChangeFeedOption } from "./change-feed-selection"
 import { connectModuleOrm } from "./database"
 import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "./options"
 
@@ -52,6 +52,8 @@ export interface ModuleExports<TService = unknown> {
   migrations: MigrationObject[]
   /** What links can point at: `linkable.apiKey`, `linkable.apiKey.publishable_key_id` … */
   linkable: Record<string, LinkableEntity>
+  /** Models the module stores but does not expose through generated methods, Query or links (see ModuleDefinitionInput). */
+  internalModels?: ModelDefinition[]
   /**
    * Medusa's loader runs these instead of looking for a `migrations` folder beside the package
    * entry (`MedusaModule.migrateUp` / `migrateDown`, i.e. `medusa db:migrate` and `db:rollback`).
@@ -67,6 +69,12 @@ export interface ModuleDefinitionInput<TService> {
   migrations?: MigrationObject[]
   /** Keys other than the primary key that links may store, by entity: `{ ApiKey: ["publishable_key_id"] }`. */
   linkableKeys?: Record<string, string[]>
+  /**
+   * Models the module keeps for itself beside the ones its service was generated from (e.g. the
+   * api key history): they are entities of the module's ORM, but get no generated methods, no
+   * Query entity and no linkable, so nothing outside the module's own methods reads or writes them.
+   */
+  internalModels?: ModelDefinition[]
 }
 
 function camelCase(name: string): string {
@@ -96,17 +104,20 @@ function buildLinkable(name: string, models: ModelDefinition[], extraKeys: Recor
   return linkable
 }
 
-/** The ORM settings of a module: its models' entities and its migrations, on its database. */
-export function moduleOrmConfig(definition: Pick<ModuleExports, "name" | "service" | "migrations">, options: Record<string, unknown> | undefined): ModuleOrmConfig {
+/** The ORM settings of a module: its models' entities (internal ones too) and its migrations, on its database. */
+export function moduleOrmConfig(definition: Pick<ModuleExports, "name" | "service" | "migrations" | "internalModels">, options: Record<string, unknown> | undefined): ModuleOrmConfig {
   const database = options?.database as ModuleDatabaseOptions | undefined
   assertKnownOptionKeys(database, DATABASE_OPTION_KEYS, "database.")
   return {
     database,
-    entities: modelsOf(definition).map((model) => model.entity),
+    entities: [...modelsOf(definition), ...(definition.internalModels ?? [])].map((model) => model.entity),
     migrationsList: definition.migrations,
     migrationsTable: migrationsTableOf(definition.name),
   }
 }
+
+/** The module container key under which a host lends its Redis URL to the change feed. */
+export const CHANGE_FEED_REDIS_URL = "changeFeedRedisUrl"
 
 const CONNECTS = Symbol.for("medusa-api-key.connectionLoader")
 
@@ -119,11 +130,19 @@ export const CONNECTION_LOADER: ModuleLoader = () => undefined
  * options, so a typo is reported before any connection is tried); otherwise it runs first. Named
  * `connectionLoader` because that is the name Medusa's loader looks for before adding its own.
  */
-export function connectionLoader(definition: Pick<ModuleExports, "name" | "service" | "migrations">): ModuleLoader {
+export function connectionLoader(definition: Pick<ModuleExports, "name" | "service" | "migrations" | "internalModels">): ModuleLoader {
   const connectionLoader: ModuleLoader = async ({ container, options }) => {
+    const feedOptions = validateChangeFeedOption(options?.changeFeed)
     const orm = await connectModuleOrm(moduleOrmConfig(definition, withLentConnection(container, options)))
-    const changeFeed = new ChangeFeed({ connectionString: orm.config.get("clientUrl") as string })
-    container.register({ orm: asValue(orm), changeFeed: asValue(changeFeed) })
+    // The module's own option wins over the app's Redis (projectConfig.redisUrl, lent by the host).
+    const appRedisUrl = container.hasRegistration(CHANGE_FEED_REDIS_URL) ? container.resolve<string | undefined>(CHANGE_FEED_REDIS_URL) : undefined
+    try {
+      const changeFeed = await openChangeFeed({ connectionString: orm.config.get("clientUrl") as string, redisUrl: feedOptions?.redisUrl ?? appRedisUrl })
+      container.register({ orm: asValue(orm), changeFeed: asValue(changeFeed) })
+    } catch (error) {
+      await orm.close(true).catch(() => undefined)
+      throw error
+    }
   }
   Object.defineProperty(connectionLoader, CONNECTS, { value: true })
   return connectionLoader
@@ -154,7 +173,7 @@ function withLentConnection(container: AwilixContainer, options: Record<string, 
  * module's connection (added first when the module has models and does not place it). Loaders that
  * already contain a connection are returned as they are, so this can be applied twice.
  */
-export function moduleLoaders(definition: Pick<ModuleExports, "name" | "service" | "migrations" | "loaders">): ModuleLoader[] {
+export function moduleLoaders(definition: Pick<ModuleExports, "name" | "service" | "migrations" | "loaders" | "internalModels">): ModuleLoader[] {
   const loaders = definition.loaders ?? []
   if (loaders.some(isConnectionLoader)) return loaders
   if (!modelsOf(definition).length) return loaders.filter((loader) => loader !== CONNECTION_LOADER)
@@ -180,6 +199,7 @@ export function Module<TService>(name: string, definition: ModuleDefinitionInput
     loaders: [],
     migrations: definition.migrations ?? [],
     linkable: buildLinkable(name, models, linkableKeys),
+    internalModels: definition.internalModels ?? [],
     runMigrations: async ({ options, logger } = {}) => {
       const applied = await runModuleMigrations(moduleOrmConfig(exports, options))
       logger?.info(applied.length ? `${name}: applied ${applied.join(", ")}` : `${name}: database is up to date`)

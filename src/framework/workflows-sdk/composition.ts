@@ -1,4 +1,5 @@
-import { createReference, forEachReference } from "./references"
+import { createReference, forEachReference, referenceTarget } from "./references"
+import type { HookSlot } from "./hook"
 import type { StepExecutionContext } from "./types"
 
 /** What running a node produced: its output, and what its compensation (if any) will receive. */
@@ -7,7 +8,14 @@ export interface NodeOutcome {
   compensateInput: unknown
 }
 
-/** One recorded step or transform, in the order the composer called it. */
+/** A `when(values, predicate)` around a node: the node runs only if the predicate holds. */
+export interface NodeCondition {
+  /** What the predicate receives, references included; resolved when the node is about to run. */
+  readonly values: unknown
+  readonly predicate: (values: any, context: StepExecutionContext) => unknown
+}
+
+/** One recorded step, transform or hook, in the order the composer called it. */
 export interface RecordedNode {
   readonly index: number
   name: string
@@ -16,6 +24,14 @@ export interface RecordedNode {
   readonly input: unknown
   readonly execute: (input: unknown, context: StepExecutionContext) => Promise<NodeOutcome>
   readonly compensate?: (compensateInput: unknown, context: StepExecutionContext) => unknown
+  /** Every enclosing `when`, outermost first; all must hold for the node to run. */
+  readonly conditions: readonly NodeCondition[]
+}
+
+/** What runs at one time: one node, or the nodes of one `parallelize(...)`, concurrently. */
+export interface Stage {
+  readonly id: number
+  readonly nodes: readonly RecordedNode[]
 }
 
 export interface NodeSpec {
@@ -35,13 +51,15 @@ export interface NodeSpec {
 export class WorkflowComposition {
   private readonly recorded: RecordedNode[] = []
   private readonly usedNames = new Set<string>()
+  private readonly conditionStack: NodeCondition[] = []
+  /** `when`s whose `.then` has not been called yet; the composer is incomplete while any is left. */
+  private readonly openWhens = new Set<object>()
+  /** Each node of a parallelize() group, by index, mapped to its whole group (in argument order). */
+  private readonly groups = new Map<number, readonly RecordedNode[]>()
+  private readonly hookSlots = new Map<string, HookSlot>()
   private sealed = false
 
   constructor(readonly workflowId: string) {}
-
-  get nodes(): readonly RecordedNode[] {
-    return this.recorded
-  }
 
   inputReference(): unknown {
     return createReference({ owner: this, source: "input", path: [], sourceName: () => "input" })
@@ -56,6 +74,7 @@ export class WorkflowComposition {
       input: spec.input,
       execute: spec.execute,
       compensate: spec.compensate,
+      conditions: [...this.conditionStack],
     }
     this.usedNames.add(node.name)
     this.recorded.push(node)
@@ -80,8 +99,118 @@ export class WorkflowComposition {
     })
   }
 
+  /** Records what `body` records under `condition` (nested `when`s stack up). */
+  withCondition<T>(condition: NodeCondition, body: () => T): T {
+    this.assertOwnReferences(condition.values, "when")
+    this.conditionStack.push(condition)
+    try {
+      return body()
+    } finally {
+      this.conditionStack.pop()
+    }
+  }
+
+  /** Marks a `when` as waiting for its `.then`; the returned function marks it done. */
+  openWhen(): () => void {
+    const token = {}
+    this.openWhens.add(token)
+    return () => {
+      if (!this.openWhens.delete(token)) throw new Error(`when(...).then() can only be called once, in workflow "${this.workflowId}".`)
+    }
+  }
+
+  /** The workflow's hooks by name, as `workflow.hooks` exposes them. */
+  get hooks(): ReadonlyMap<string, HookSlot> {
+    return this.hookSlots
+  }
+
+  /** A workflow exposes each hook under its name, so two hooks of one workflow cannot share one. */
+  registerHook(slot: HookSlot): void {
+    if (this.hookSlots.has(slot.name)) {
+      throw new Error(`Workflow "${this.workflowId}" already has a hook named "${slot.name}"; hook names must be unique in a workflow.`)
+    }
+    this.hookSlots.set(slot.name, slot)
+  }
+
+  /**
+   * Marks step outputs to run concurrently. The steps were recorded (in order) as the arguments
+   * were evaluated; nodes recorded between them (a transform feeding one of them) run before the
+   * group, so none of them, and no member, may use a member's output.
+   */
+  parallelize(outputs: readonly unknown[]): void {
+    if (outputs.length === 0) throw new Error(`parallelize() in workflow "${this.workflowId}" needs at least one step.`)
+    const members = outputs.map((output) => this.parallelMember(output))
+    const indexes = new Set(members.map((node) => node.index))
+    if (indexes.size !== members.length) {
+      throw new Error(`parallelize() in workflow "${this.workflowId}" received the same step twice.`)
+    }
+    const first = Math.min(...indexes)
+    const last = Math.max(...indexes)
+    for (const node of this.recorded.slice(first, last + 1)) {
+      if (!indexes.has(node.index) && this.groups.has(node.index)) {
+        throw new Error(`parallelize() groups cannot interleave in workflow "${this.workflowId}": "${node.name}" already runs in another group.`)
+      }
+      for (const used of this.sourcesOf(node)) {
+        if (indexes.has(used) && used !== node.index) {
+          throw new Error(
+            `"${node.name}" uses the output of "${this.recorded[used].name}", which runs in parallel with it (parallelize) in workflow ` +
+              `"${this.workflowId}". Steps in one parallelize() cannot use each other's results; call the dependent step after it.`,
+          )
+        }
+      }
+    }
+    for (const node of members) this.groups.set(node.index, members)
+  }
+
+  /** The run order: nodes as recorded, except that a parallelize() group runs where its last member was recorded. */
+  stages(): Stage[] {
+    const stages: Stage[] = []
+    for (const node of this.recorded) {
+      const group = this.groups.get(node.index)
+      if (!group) stages.push({ id: stages.length, nodes: [node] })
+      else if (node.index === Math.max(...group.map((member) => member.index))) stages.push({ id: stages.length, nodes: group })
+    }
+    return stages
+  }
+
   seal(): void {
+    if (this.openWhens.size > 0) {
+      throw new Error(`".then" is missing after "when" condition in workflow "${this.workflowId}": write when(values, condition).then(() => { … }).`)
+    }
     this.sealed = true
+  }
+
+  assertOpen(caller: string): void {
+    if (this.sealed || currentCompositionOrUndefined() !== this) {
+      throw new Error(`${caller} can only be called inside the composer of workflow "${this.workflowId}".`)
+    }
+  }
+
+  private parallelMember(output: unknown): RecordedNode {
+    const target = referenceTarget(output)
+    if (!target || target.owner !== this || typeof target.source !== "number" || target.path.length > 0) {
+      throw new Error(
+        `parallelize() in workflow "${this.workflowId}" takes the outputs of steps called in this workflow, ` +
+          `e.g. parallelize(stepA(input), stepB(input)); pass whole outputs, not a property of one.`,
+      )
+    }
+    const node = this.recorded[target.source]
+    if (this.groups.has(node.index)) {
+      throw new Error(`"${node.name}" is already in a parallelize() group of workflow "${this.workflowId}".`)
+    }
+    return node
+  }
+
+  /** The nodes whose outputs `node` reads, in its input or in its conditions. */
+  private sourcesOf(node: RecordedNode): number[] {
+    const sources: number[] = []
+    const visit = (value: unknown) =>
+      forEachReference(value, (target) => {
+        if (typeof target.source === "number") sources.push(target.source)
+      })
+    visit(node.input)
+    for (const condition of node.conditions) visit(condition.values)
+    return sources
   }
 
   /**
@@ -130,10 +259,14 @@ export function composeWith<T>(composition: WorkflowComposition, composer: () =>
   }
 }
 
+function currentCompositionOrUndefined(): WorkflowComposition | undefined {
+  return activeComposition
+}
+
 export function currentComposition(caller: string): WorkflowComposition {
   if (!activeComposition) {
     throw new Error(
-      `${caller} was called outside of a workflow. Steps and transform() only record themselves ` +
+      `${caller} was called outside of a workflow. Steps, transform(), when(), parallelize() and createHook() only record themselves ` +
         `inside the composer function of createWorkflow(); run the workflow to execute them.`,
     )
   }

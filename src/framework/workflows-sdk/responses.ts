@@ -1,3 +1,5 @@
+import type { Hook } from "./hook"
+
 /**
  * What a step's invoke function returns: its output (what later steps and the workflow result
  * see) and, separately, what its compensation needs to undo it (for instance only the created ids).
@@ -28,11 +30,18 @@ export class PermanentStepFailureError extends Error {
   }
 }
 
-/** What a composer returns to say which (possibly referenced) value is the workflow's result. */
-export class WorkflowResponse<TResult = unknown> {
+/**
+ * What a composer returns to say which (possibly referenced) value is the workflow's result.
+ * `hooks` lists the composer's hooks, as in Medusa, so `workflow.hooks.<name>` is typed; every
+ * hook of the composer is exposed at run time whether listed or not.
+ */
+export class WorkflowResponse<TResult = unknown, THooks extends readonly Hook<string, any, any>[] = []> {
   // A private member makes the type nominal, so a reference to an output that happens to have a
   // `result` property is never typed as a WorkflowResponse.
   private readonly isWorkflowResponse = true
 
-  constructor(readonly result: TResult) {}
+  constructor(
+    readonly result: TResult,
+    readonly options?: { hooks?: THooks },
+  ) {}
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto"
 import type { AwilixContainer } from "awilix"
-import type { RecordedNode } from "./composition"
+import type { RecordedNode, Stage } from "./composition"
 import { resolveValue, type ReferenceSource } from "./references"
+import { runStage, type Compensable } from "./run-stage"
 import { currentEventGroupId, withEventGroup } from "../modules-sdk/event-groups"
 import type {
   StepExecutionContext,
@@ -14,7 +15,8 @@ import type {
 /** The immutable outcome of a composer: what to run, and what to return. */
 export interface WorkflowDefinition {
   readonly workflowId: string
-  readonly nodes: readonly RecordedNode[]
+  /** The recorded nodes in run order: one per stage, or a parallelize() group together. */
+  readonly stages: readonly Stage[]
   /** The composer's response, references included; resolved deeply once every node has run. */
   readonly response: unknown
 }
@@ -23,11 +25,6 @@ export interface WorkflowDefinition {
 export interface CompensationFailure {
   action: string
   error: unknown
-}
-
-interface Compensable {
-  node: RecordedNode
-  compensateInput: unknown
 }
 
 /**
@@ -98,17 +95,14 @@ async function runSteps(
   summary: (state: WorkflowTransactionSummary["state"]) => WorkflowTransactionSummary
 ): Promise<WorkflowResult<unknown>> {
   const completed: Compensable[] = []
-  for (const node of definition.nodes) {
-    try {
-      const outcome = await node.execute(resolveValue(node.input, lookup), contextFor(node))
-      outputs.set(node.index, outcome.output)
-      completed.push({ node, compensateInput: outcome.compensateInput })
-    } catch (error) {
-      // The failing step itself is not compensated: it is expected to leave nothing behind.
+  for (const stage of definition.stages) {
+    const failures = await runStage(stage, { lookup, outputs, completed, contextFor })
+    if (failures.length > 0) {
+      // A failing step itself is not compensated: it is expected to leave nothing behind.
       const compensationFailures = await compensate(completed, contextFor)
-      if (throwOnError) throw withCompensationFailures(error, compensationFailures)
+      if (throwOnError) throw withCompensationFailures(failures[0].error, compensationFailures)
       const errors: WorkflowStepError[] = [
-        { action: node.name, handlerType: "invoke", error },
+        ...failures.map(({ node, error }) => ({ action: node.name, handlerType: "invoke" as const, error })),
         ...compensationFailures.map(({ action, error }) => ({ action, handlerType: "compensate" as const, error })),
       ]
       return {
@@ -123,22 +117,31 @@ async function runSteps(
 }
 
 /**
- * Undoes completed steps, last first. A failing compensation does not stop the others: each
- * step's undo is independent, and stopping would leave more behind than the one failure does.
- * Compensations are called even when the compensate input is undefined, as Medusa does.
+ * Undoes completed steps, last first; the steps of one parallelize() group are undone together,
+ * as they ran. A failing compensation does not stop the others: each step's undo is independent,
+ * and stopping would leave more behind than the one failure does. Compensations are called even
+ * when the compensate input is undefined, as Medusa does.
  */
 async function compensate(
   completed: readonly Compensable[],
   contextFor: (node: RecordedNode) => StepExecutionContext,
 ): Promise<CompensationFailure[]> {
   const failures: CompensationFailure[] = []
-  for (const { node, compensateInput } of [...completed].reverse()) {
-    if (!node.compensate || node.noCompensation) continue
+  const undo = async ({ node, compensateInput }: Compensable) => {
+    if (!node.compensate || node.noCompensation) return
     try {
       await node.compensate(compensateInput, contextFor(node))
     } catch (error) {
       failures.push({ action: node.name, error })
     }
+  }
+  const newestFirst = [...completed].reverse()
+  for (let i = 0; i < newestFirst.length; ) {
+    const stageId = newestFirst[i].stageId
+    let end = i
+    while (end < newestFirst.length && newestFirst[end].stageId === stageId) end += 1
+    await Promise.all(newestFirst.slice(i, end).map(undo))
+    i = end
   }
   return failures
 }

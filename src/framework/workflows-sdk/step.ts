@@ -27,6 +27,15 @@ export interface StepFunction<TInput = unknown, TOutput = unknown> {
   getName(): string
 }
 
+/** What a step (or hook handler) returned, split into its output and its compensate input. */
+export function toNodeOutcome(returned: unknown): NodeOutcome {
+  if (returned instanceof StepResponse) {
+    return { output: returned.output, compensateInput: returned.compensateInput }
+  }
+  // A plain return value is the output, and (as in Medusa) also what the compensation receives.
+  return { output: returned, compensateInput: returned }
+}
+
 /**
  * Declares a step. Calling the returned function inside a composer records it (nothing runs
  * yet) and gives a reference to its future output; `invoke` runs when the workflow runs, and
@@ -43,14 +52,8 @@ export function createStep<TInput = unknown, TOutput = unknown, TCompensateInput
   }
   const stepName = config.name
 
-  const execute = async (input: unknown, context: StepExecutionContext): Promise<NodeOutcome> => {
-    const returned = await invoke(input as TInput, context)
-    if (returned instanceof StepResponse) {
-      return { output: returned.output, compensateInput: returned.compensateInput }
-    }
-    // A plain return value is the output, and (as in Medusa) also what the compensation receives.
-    return { output: returned, compensateInput: returned }
-  }
+  const execute = async (input: unknown, context: StepExecutionContext): Promise<NodeOutcome> =>
+    toNodeOutcome(await invoke(input as TInput, context))
 
   const step = (input?: unknown) =>
     currentComposition(`Step "${stepName}"`).record({

@@ -119,3 +119,11 @@ export interface WorkflowRunOptions<TInput> {
   throwOnError?: boolean
   context?: WorkflowRunContext
 }
+
+/**
+ * Medusa's `AdditionalData`: what a caller (an admin route's body) passes through a workflow to its
+ * hooks, for an app's own use. Any JSON object; an app route can declare its exact shape.
+ */
+export interface AdditionalData {
+  additional_data?: Record<string, unknown> | null
+}

@@ -1,5 +1,6 @@
 import { createContainer, type AwilixContainer } from "awilix"
 import { composeWith, WorkflowComposition } from "./composition"
+import type { Hook, HookRegistrar, HookRegistrars } from "./hook"
 import { WorkflowResponse } from "./responses"
 import { runWorkflow, type WorkflowDefinition } from "./run-workflow"
 import type { Resolved, WorkflowConfig, WorkflowResult, WorkflowRunOptions } from "./types"
@@ -7,19 +8,34 @@ import type { Resolved, WorkflowConfig, WorkflowResult, WorkflowRunOptions } fro
 /** The result type of a composer's return value. */
 export type ComposerResult<TReturn> = [TReturn] extends [void]
   ? undefined
-  : TReturn extends WorkflowResponse<infer TValue>
+  : TReturn extends WorkflowResponse<infer TValue, any>
     ? Resolved<TValue>
     : Resolved<TReturn>
+
+/**
+ * `workflow.hooks`: one typed registrar per hook the composer lists in
+ * `new WorkflowResponse(result, { hooks })`; a composer that lists none gets untyped registrars
+ * (its hooks exist at run time all the same).
+ */
+export type ComposerHooks<TReturn> = TReturn extends WorkflowResponse<any, infer THooks extends readonly Hook<string, any, any>[]>
+  ? THooks extends readonly []
+    ? UntypedHooks
+    : HookRegistrars<THooks>
+  : UntypedHooks
+
+type UntypedHooks = Readonly<Record<string, HookRegistrar<any>>>
 
 export interface WorkflowRunner<TInput, TResult> {
   run(options?: WorkflowRunOptions<TInput>): Promise<WorkflowResult<TResult>>
 }
 
-export interface WorkflowFunction<TInput = unknown, TResult = unknown> {
+export interface WorkflowFunction<TInput = unknown, TResult = unknown, THooks = {}> {
   /** `myWorkflow(container).run({ input })`, as in Medusa; without a container, an empty one is used. */
   (container?: AwilixContainer): WorkflowRunner<TInput, TResult>
   /** Shorthand for `myWorkflow(container).run(options)`. */
   run(options?: WorkflowRunOptions<TInput> & { container?: AwilixContainer }): Promise<WorkflowResult<TResult>>
+  /** `workflow.hooks.<name>(handler, compensate?)` registers the one handler of each createHook(name, …). */
+  readonly hooks: THooks
   readonly workflowId: string
   getName(): string
 }
@@ -31,7 +47,7 @@ export interface WorkflowFunction<TInput = unknown, TResult = unknown> {
 export function createWorkflow<TComposerInput = unknown, TReturn = void>(
   nameOrConfig: string | WorkflowConfig,
   composer: (input: TComposerInput) => TReturn,
-): WorkflowFunction<Resolved<TComposerInput>, ComposerResult<TReturn>> {
+): WorkflowFunction<Resolved<TComposerInput>, ComposerResult<TReturn>, ComposerHooks<TReturn>> {
   const workflowId = typeof nameOrConfig === "string" ? nameOrConfig : nameOrConfig?.name
   if (typeof workflowId !== "string" || workflowId.length === 0) {
     throw new Error("createWorkflow needs a name: createWorkflow(name, composer)")
@@ -47,7 +63,7 @@ export function createWorkflow<TComposerInput = unknown, TReturn = void>(
   composition.assertOwnReferences(response, "WorkflowResponse")
   composition.seal()
 
-  const definition: WorkflowDefinition = { workflowId, nodes: [...composition.nodes], response }
+  const definition: WorkflowDefinition = { workflowId, stages: composition.stages(), response }
   type Runner = WorkflowRunner<Resolved<TComposerInput>, ComposerResult<TReturn>>
 
   const workflow = (container?: AwilixContainer): Runner => ({
@@ -58,6 +74,8 @@ export function createWorkflow<TComposerInput = unknown, TReturn = void>(
   })
   const run: WorkflowFunction<Resolved<TComposerInput>, ComposerResult<TReturn>>["run"] = ({ container, ...options } = {}) =>
     workflow(container).run(options)
+  const hooks: Record<string, (handler: unknown, compensate?: unknown) => void> = {}
+  for (const [name, slot] of composition.hooks) hooks[name] = (handler, compensate) => slot.register(handler, compensate)
 
-  return Object.assign(workflow, { run, workflowId, getName: () => workflowId })
+  return Object.assign(workflow, { run, hooks: Object.freeze(hooks) as ComposerHooks<TReturn>, workflowId, getName: () => workflowId })
 }

@@ -4,6 +4,7 @@ import { moduleEntry } from "../../framework/modules-sdk/module-entry"
 import { apiKeyMigrations } from "../../../migrations/api-key"
 import { CONNECTION_LOADER } from "../../framework/modules-sdk/load-module"
 import { authenticationLoader, optionsLoader } from "./loaders/authentication"
+import { ApiKeyHistory } from "./models/api-key-history"
 import { ApiKeyModuleService } from "./services/api-key-module-service"
 import type { ApiKeyModuleOptions } from "./types/options"
 
@@ -13,12 +14,17 @@ const apiKeyModule = Module(Modules.API_KEY, {
   loaders: [optionsLoader, CONNECTION_LOADER, authenticationLoader],
   migrations: apiKeyMigrations,
   linkableKeys: { ApiKey: ["publishable_key_id"] },
+  // The key history is the module's own record: read through listApiKeyHistory, written only by
+  // the module's changes (never through generated methods, Query or links).
+  internalModels: [ApiKeyHistory],
 })
 
 export default apiKeyModule
 export const { initialize, runMigrations, revertMigration } = moduleEntry<ApiKeyModuleService, ApiKeyModuleOptions>(apiKeyModule)
 export { apiKeyModule, ApiKeyModuleService }
 export { ApiKey, ApiKeyType } from "./models/api-key"
+export { ApiKeyHistory, ApiKeyHistoryAction, API_KEY_HISTORY_ACTIONS } from "./models/api-key-history"
+export type { ApiKeyHistoryDTO, FilterableApiKeyHistoryProps } from "./models/api-key-history"
 export { isActiveApiKey } from "./utils/active"
 export type { AuthenticationStats } from "./authentication/authenticator"
 export type { AuthCacheOption, LastUsedAtOption, ScryptQueueOption } from "./types/options"

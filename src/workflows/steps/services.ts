@@ -3,6 +3,8 @@ import { Modules } from "../../framework/modules-sdk/definitions"
 import { ContainerRegistrationKeys } from "../../framework/modules-sdk/app"
 import type { Link, LinkInput, Query } from "../../framework/modules-sdk/links"
 import { MedusaError } from "../../framework/modules-sdk/medusa-error"
+import type { Context } from "../../framework/modules-sdk/context"
+import type { StepExecutionContext } from "../../framework/workflows-sdk"
 import type { IApiKeyModuleService } from "../../modules/api-key"
 import type { SalesChannelModuleService } from "../../modules/sales-channel"
 
@@ -10,6 +12,16 @@ import type { SalesChannelModuleService } from "../../modules/sales-channel"
 
 export function apiKeyService(container: AwilixContainer): IApiKeyModuleService {
   return container.resolve<IApiKeyModuleService>(Modules.API_KEY)
+}
+
+/**
+ * The module-call context of a step: the actor the run names (`run({ input, context: { actor } })`,
+ * as the admin routes and the CLI do), which the api key history records for updates, deletes and
+ * the like — Medusa's methods have no actor argument for those.
+ */
+export function callerContext(step: Pick<StepExecutionContext, "context">): Context | undefined {
+  const actor = step.context.actor
+  return typeof actor === "string" && actor !== "" ? { actor } : undefined
 }
 
 export function salesChannelService(container: AwilixContainer): SalesChannelModuleService {

@@ -1,20 +1,20 @@
 import { createStep, StepResponse } from "../../framework/workflows-sdk"
 import type { FilterableApiKeyProps, UpdateApiKeyDTO } from "../../modules/api-key"
-import { apiKeyService } from "./services"
+import { apiKeyService, callerContext } from "./services"
 
 export const updateApiKeysStepId = "update-api-keys"
 
 /** Updates the keys a selector matches; undone by putting their previous titles back. */
 export const updateApiKeysStep = createStep(
   updateApiKeysStepId,
-  async (input: { selector: FilterableApiKeyProps; update: UpdateApiKeyDTO }, { container }) => {
-    const service = apiKeyService(container)
+  async (input: { selector: FilterableApiKeyProps; update: UpdateApiKeyDTO }, step) => {
+    const service = apiKeyService(step.container)
     const previous = await service.listApiKeys(input.selector, { select: ["id", "title"] })
-    const updated = await service.updateApiKeys(input.selector, input.update)
+    const updated = await service.updateApiKeys(input.selector, input.update, callerContext(step))
     return new StepResponse(updated, previous.map(({ id, title }) => ({ id, title })))
   },
-  async (previous: { id: string; title: string }[] | undefined, { container }) => {
+  async (previous: { id: string; title: string }[] | undefined, step) => {
     if (!previous?.length) return
-    await apiKeyService(container).updateApiKeys(previous)
+    await apiKeyService(step.container).updateApiKeys(previous, callerContext(step))
   }
 )

@@ -14,10 +14,14 @@ export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminGetApiKe
   res.json({ api_keys: data, count, offset, limit })
 }
 
-/** POST /admin/api-keys: creates a key through the workflow; `created_by` is the caller. */
+/**
+ * POST /admin/api-keys: creates a key through the workflow; `created_by` is the caller, and
+ * `additional_data` goes to the workflow's apiKeysCreated hook.
+ */
 export async function POST(req: AuthenticatedMedusaRequest<AdminCreateApiKeyType>, res: MedusaResponse): Promise<void> {
+  const { additional_data, ...key } = req.validatedBody
   const { result } = await createApiKeysWorkflow(req.scope).run({
-    input: { api_keys: [{ ...req.validatedBody, created_by: req.auth_context.actor_id }] },
+    input: { api_keys: [{ ...key, created_by: req.auth_context.actor_id }], additional_data },
   })
   res.json({ api_key: await withSalesChannels(req.scope, result[0]) })
 }

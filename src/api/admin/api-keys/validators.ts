@@ -1,6 +1,8 @@
 import { z } from "zod"
 import { listParams, retrieveParams } from "../../../framework/http/model-params"
-import { ApiKey } from "../../../modules/api-key"
+import { WithAdditionalData } from "../../../framework/http/validation"
+import { dateFilter, findParams } from "../../../framework/http/query-params"
+import { API_KEY_HISTORY_ACTIONS, ApiKey, type ApiKeyHistoryAction } from "../../../modules/api-key"
 
 /** Query of GET /admin/api-keys: filters on the key's readable fields, `q`, paging, order, fields. */
 export const AdminGetApiKeysParams = listParams(ApiKey)
@@ -14,13 +16,22 @@ export const AdminCreateApiKey = z.strictObject({
   title: z.string(),
   type: z.enum(["publishable", "secret"]),
 })
-export type AdminCreateApiKeyType = z.output<typeof AdminCreateApiKey>
+/** Body of POST /admin/api-keys: the key, and the `additional_data` handed to the apiKeysCreated hook. */
+export const AdminCreateApiKeyWithAdditionalData = WithAdditionalData(AdminCreateApiKey)
+export type AdminCreateApiKeyType = z.output<typeof AdminCreateApiKey> & AdditionalDataBody
 
 /** Only the title of a key can change, as in Medusa. */
 export const AdminUpdateApiKey = z.strictObject({
   title: z.string(),
 })
-export type AdminUpdateApiKeyType = z.output<typeof AdminUpdateApiKey>
+/** Body of POST /admin/api-keys/:id: the title, and `additional_data` passed to the update workflow. */
+export const AdminUpdateApiKeyWithAdditionalData = WithAdditionalData(AdminUpdateApiKey)
+export type AdminUpdateApiKeyType = z.output<typeof AdminUpdateApiKey> & AdditionalDataBody
+
+/** The validated `additional_data` of a body: any JSON object, or what the app's validator declares. */
+export interface AdditionalDataBody {
+  additional_data?: Record<string, unknown> | null
+}
 
 export const AdminRevokeApiKey = z.strictObject({
   /** Seconds from now until the key stops working; absent or 0 revokes at once. */
@@ -33,6 +44,18 @@ export const AdminRollApiKey = z.strictObject({
   revoke_in: z.number().min(0).optional(),
 })
 export type AdminRollApiKeyType = z.output<typeof AdminRollApiKey>
+
+const historyAction = z.enum(API_KEY_HISTORY_ACTIONS as [ApiKeyHistoryAction, ...ApiKeyHistoryAction[]])
+
+/** Query of GET /admin/api-keys/:id/history: which actions, since when, and the page (newest first). */
+export const AdminGetApiKeyHistoryParams = z.strictObject({
+  action: z.union([historyAction, z.array(historyAction)]).optional(),
+  actor: z.union([z.string(), z.array(z.string())]).optional(),
+  created_at: dateFilter.optional(),
+  limit: findParams.limit,
+  offset: findParams.offset,
+})
+export type AdminGetApiKeyHistoryParamsType = z.output<typeof AdminGetApiKeyHistoryParams>
 
 export const AdminBatchSalesChannels = z.strictObject({
   add: z.array(z.string()).optional(),

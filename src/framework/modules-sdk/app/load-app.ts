@@ -1,7 +1,8 @@
 import path from "node:path"
 import { asValue, createContainer, InjectionMode, type AwilixContainer } from "awilix"
 import type { MikroORM } from "@mikro-orm/postgresql"
-import { ChangeFeed } from "../change-feed"
+import type { ChangeFeed } from "../change-feed"
+import { openChangeFeed } from "../change-feed-selection"
 import { pingDatabase } from "../database"
 import { loadModule, type LoadedModule } from "../load-module"
 import { currentModuleName, ModuleRegistrationName, Modules } from "../definitions"
@@ -11,6 +12,7 @@ import { MedusaError } from "../medusa-error"
 import { modelsOf } from "../module"
 import { loadLinks, Query, type Link, type LinkDefinition } from "../links"
 import { readAppLinks } from "./app-links"
+import { loadAppWorkflows } from "./app-workflows"
 import { listAppModules, readMedusaConfig, type AppModule, type HostBuiltIns, type MedusaConfig } from "./config"
 
 export interface LoadMedusaAppOptions {
@@ -85,7 +87,7 @@ export function applicableLinks(modules: AppModule[], builtIns: HostBuiltIns, di
 
 /**
  * Reads medusa-config.js, loads every module it lists (each in its own container), then the
- * links between them, and returns an app container where `container.resolve(Modules.API_KEY)` is
+ * links between them, then the app's `src/workflows` (registering its hook handlers), and returns an app container where `container.resolve(Modules.API_KEY)` is
  * the module's service and `link` and `query` work across modules.
  */
 export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuiltIns): Promise<MedusaApp> {
@@ -102,7 +104,9 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
   // The app's own change feed: link changes are published on it, and the host's caches (e.g. the
   // store's publishable key contexts) follow modules and links through it. It connects only once
   // something subscribes.
-  const changeFeed = databaseUrl ? new ChangeFeed({ connectionString: databaseUrl }) : undefined
+  // With projectConfig.redisUrl every module's feed and this one run over Redis (see openChangeFeed).
+  const redisUrl = typeof config.projectConfig?.redisUrl === "string" ? config.projectConfig.redisUrl : undefined
+  let changeFeed: ChangeFeed | undefined
   const shutdown = async () => {
     // Deliveries under way finish first, while every module they may use is still open.
     for (const key of order) await prepareShutdown(loaded[key].service).catch(() => undefined)
@@ -113,6 +117,7 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
   }
 
   try {
+    changeFeed = databaseUrl ? await openChangeFeed({ connectionString: databaseUrl, redisUrl }) : undefined
     const appModules = inLoadOrder(listAppModules(config, directory, databaseUrl, builtIns))
     let eventBus: IEventBusModuleService | undefined
     for (const module of appModules) {
@@ -121,7 +126,7 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
       // What Medusa's loader puts in every module container: the logger and the app's event bus.
       const registrations = { logger, ...(eventBus ? { [Modules.EVENT_BUS]: eventBus, [ModuleRegistrationName.EVENT_BUS]: eventBus } : {}) }
       try {
-        loaded[key] = await loadModule(definition, moduleOptions, { registrations, declaration: { worker_mode: workerMode } })
+        loaded[key] = await loadModule(definition, moduleOptions, { registrations, declaration: { worker_mode: workerMode }, redisUrl })
         if (isEventBus(module)) eventBus = loaded[key].service as IEventBusModuleService
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error)
@@ -147,6 +152,8 @@ export async function loadApp(options: LoadMedusaAppOptions, builtIns: HostBuilt
       // Every module's database answers (what /health reports).
       [HEALTH_CHECK]: asValue(async () => (await Promise.all(orms.map((orm) => pingDatabase(orm)))).every(Boolean)),
     })
+    // Last, as in Medusa: the app's workflows and the hook handlers they register, then its subscribers.
+    loadAppWorkflows(directory, builtIns.packageRoot)
     loadAppSubscribers(directory, builtIns.packageRoot, container, eventBus)
   } catch (error) {
     await shutdown()

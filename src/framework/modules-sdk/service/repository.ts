@@ -12,6 +12,12 @@ export interface SelectOptions extends Partial<Omit<FindOptions, "withDeleted">>
 
 const notDeleted = { deleted_at: null }
 
+/** The schema an entity manager's ORM is configured for, unless it is the database's default (which the ORM leaves out of its SQL too). */
+export function nonDefaultSchema(em: EntityManager): string | undefined {
+  const schema = em.config.get("schema")
+  return schema && schema !== em.getPlatform().getDefaultSchemaName() ? schema : undefined
+}
+
 /**
  * The generic queries on one model's table, used by the generated service methods. Every method
  * takes the entity manager of the caller's unit of work, so the service decides what is one
@@ -23,6 +29,16 @@ export class ModelRepository<T extends Row = Row> {
 
   private get primaryKey(): string {
     return this.model.fields.primaryKey
+  }
+
+  /**
+   * The table, quoted, for a statement the query builder cannot express: schema-qualified when the
+   * entity manager's config names a schema, as the ORM's own queries are. Such statements work on
+   * any entity manager of the database — also a caller's whose ORM does not know this model.
+   */
+  sqlTable(em: EntityManager): string {
+    const schema = nonDefaultSchema(em)
+    return schema ? `"${schema}"."${this.model.tableName}"` : `"${this.model.tableName}"`
   }
 
   /** Hides soft-deleted rows unless asked for them. */

@@ -187,7 +187,8 @@ export abstract class MedusaServiceBase {
       return withTransaction(this.orm_, third, async (em) => {
         const primaryKey = this.model_(name).fields.primaryKey
         const matched = await this.list_(name, first, { select: [primaryKey] }, { transactionManager: em })
-        return this.updateRows_(name, matched.map((row) => ({ id: row[primaryKey] as string, changes })), { transactionManager: em })
+        // The caller's context goes on (its actor too), now bound to this transaction.
+        return this.updateRows_(name, matched.map((row) => ({ id: row[primaryKey] as string, changes })), { ...third, transactionManager: em })
       })
     }
     return (await this.updateRows_(name, [this.parseKeyedUpdate_(name, first, "")], second as Context | undefined))[0]
@@ -232,7 +233,7 @@ export abstract class MedusaServiceBase {
       return { create: this.parseCreate_(name, item, where) }
     })
     const results = await withTransaction(this.orm_, sharedContext, async (em) => {
-      const context = { transactionManager: em }
+      const context = { ...sharedContext, transactionManager: em }
       const updated = await this.updateRows_(name, plan.flatMap((p) => (p.update ? [p.update] : [])), context)
       const created = await this.create_(name, plan.flatMap((p) => (p.create ? [p.create] : [])), context)
       return plan.map((p) => (p.update ? updated.shift()! : created.shift()!))

@@ -17,6 +17,8 @@ export interface AuthenticationStats {
   cache?: VerificationCacheStats
   /** Whether the change feed is listening (always false with the cache off), and sessions it opened. */
   listening: boolean
+  /** Which change feed the caches follow: "none" means they are never served (see openChangeFeed). */
+  feed: "postgres" | "redis" | "none"
   feedConnections: number
   scrypt: { hashes: number; verifications: number; active: number; queued: number; refused: number }
   /** Forged-token protection of keys Medusa created: verifications skipped for keys that failed too often, and the legacy queue. */
@@ -204,6 +206,7 @@ export class TokenAuthenticator {
     return {
       cache: cache?.stats(performance.now()),
       listening: !!cache && feed.listening,
+      feed: feed.kind,
       feedConnections: feed.connections,
       scrypt: { ...hasher.counters, active: limiter.active, queued: limiter.queued, refused: limiter.refused },
       legacy: {

@@ -1,6 +1,7 @@
 import type { MikroORM } from "@mikro-orm/postgresql"
 import { MedusaError } from "../../../framework/modules-sdk/medusa-error"
 import type { ApiKeyRepository } from "../repositories/api-key-repository"
+import type { ApiKeyHistoryRecorder } from "../services/history"
 import type { LastUsedAtOption } from "../types/options"
 
 export type LastUsedAtSettings = Required<LastUsedAtOption>
@@ -16,6 +17,7 @@ const MAX_IDS_PER_UPDATE = 5_000
  * timer writes the noted ids `flushMs` later in one UPDATE, off the request path. `close()`
  * writes what is pending. The throttle is per process: N processes may each write a key once
  * per interval. The key returned by authenticate may show the previous `last_used_at`.
+ * A key's first use (null before the write) goes into the key history in the write's transaction.
  */
 export class LastUsedTracker {
   /** When each key was last noted (wall-clock ms), to throttle to one write per interval. */
@@ -28,7 +30,8 @@ export class LastUsedTracker {
   constructor(
     private readonly orm: MikroORM,
     private readonly repository: ApiKeyRepository,
-    private readonly settings: LastUsedAtSettings
+    private readonly settings: LastUsedAtSettings,
+    private readonly history: ApiKeyHistoryRecorder
   ) {}
 
   record(id: string, now: number): void {
@@ -66,7 +69,10 @@ export class LastUsedTracker {
     for (let i = 0; i < ids.length; i += MAX_IDS_PER_UPDATE) {
       const batch = ids.slice(i, i + MAX_IDS_PER_UPDATE)
       try {
-        await this.repository.touchLastUsed(this.orm.em.fork(), batch, at)
+        await this.orm.em.fork().transactional(async (em) => {
+          const firstUses = await this.repository.touchLastUsed(em, batch, at)
+          if (firstUses.length) await this.history.record(em, this.history.firstUses(firstUses, at), at)
+        })
       } catch {
         // Best effort: a failed write is retried on the key's next use rather than kept in memory.
         for (const id of batch) this.notedAt.delete(id)

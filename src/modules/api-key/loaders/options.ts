@@ -7,6 +7,7 @@ import { validateScryptQueueOption, type ScryptQueueSettings } from "../authenti
 import type { ApiKeyModuleOptions, HashFormat } from "../types/options"
 import { validateLegacyVerificationOption, type LegacyVerificationSettings } from "../authentication/legacy-guard"
 import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "../../../framework/modules-sdk/options"
+import { CHANGE_FEED_OPTION_KEYS, validateChangeFeedOption } from "../../../framework/modules-sdk/change-feed-selection"
 
 const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
   database: DATABASE_OPTION_KEYS,
@@ -16,6 +17,7 @@ const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
   lastUsedAt: ["intervalMs", "flushMs"],
   scryptQueue: ["concurrency", "maxQueue"],
   legacyVerification: ["concurrency", "maxQueue", "failuresPerKeyPerMinute"],
+  changeFeed: CHANGE_FEED_OPTION_KEYS,
   hashFormat: [], // a plain value, listed so it is a known top-level option
 }
 
@@ -63,5 +65,6 @@ export function normalizeApiKeyModuleOptions(raw: unknown): NormalizedApiKeyModu
     lastUsedAt: validateLastUsedAtOption(options.lastUsedAt),
     scryptQueue: validateScryptQueueOption(options.scryptQueue),
     legacyVerification: validateLegacyVerificationOption(options.legacyVerification),
+    changeFeed: validateChangeFeedOption(options.changeFeed),
   }
 }

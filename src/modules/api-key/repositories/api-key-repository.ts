@@ -57,8 +57,24 @@ export class ApiKeyRepository extends ModelRepository<ApiKeyRow> {
     await em.nativeUpdate(ApiKey.entity, { id, token_lookup: null }, { token_lookup: lookup })
   }
 
-  async touchLastUsed(em: EntityManager, ids: string[], at: Date): Promise<void> {
-    if (!ids.length) return
-    await em.nativeUpdate(ApiKey.entity, { id: { $in: ids }, $or: [{ last_used_at: null }, { last_used_at: { $lt: at } }] }, { last_used_at: at })
+  /**
+   * Moves `last_used_at` forward to `at` in one UPDATE and returns the ids whose value was null
+   * before: their first use. The joined copy of the row gives that previous value (PostgreSQL 15
+   * has no OLD in RETURNING). Under a concurrent writer of the same key the copy may be stale;
+   * the history's unique first-use index keeps such a race from recording a first use twice.
+   */
+  async touchLastUsed(em: EntityManager, ids: string[], at: Date): Promise<string[]> {
+    if (!ids.length) return []
+    const table = this.sqlTable(em)
+    const rows = await em.getConnection().execute<{ id: string; previous: Date | null }[]>(
+      `update ${table} set "last_used_at" = ? from ${table} as "previous"
+       where "previous"."id" = ${table}."id" and ${table}."id" in (?)
+         and (${table}."last_used_at" is null or ${table}."last_used_at" < ?)
+       returning ${table}."id", "previous"."last_used_at" as "previous"`,
+      [at, ids, at],
+      "all",
+      em.getTransactionContext()
+    )
+    return rows.filter((row) => row.previous === null).map((row) => row.id)
   }
 }

@@ -3,8 +3,18 @@ import type { ChangeFeed } from "../../../framework/modules-sdk/change-feed"
 import type { Context } from "../../../framework/modules-sdk/context"
 import { databaseErrorTranslator, invalid, isPlainObject, notFound } from "../../../framework/modules-sdk/errors"
 import { MedusaError } from "../../../framework/modules-sdk/medusa-error"
-import { isPlausibleId, MedusaService, normalizeIds, requireNonEmptyString, type ServiceDependencies } from "../../../framework/modules-sdk/service"
-import { withTransaction } from "../../../framework/modules-sdk/transactions"
+import {
+  buildFindOptions,
+  buildWhere,
+  isPlausibleId,
+  MedusaService,
+  normalizeIds,
+  requireNonEmptyString,
+  type FindConfig,
+  type KeyedChanges,
+  type ServiceDependencies,
+} from "../../../framework/modules-sdk/service"
+import { readManager, withTransaction } from "../../../framework/modules-sdk/transactions"
 import { generateEntityId } from "../../../framework/modules-sdk/ids"
 import type { TokenAuthenticator } from "../authentication/authenticator"
 import type { SecretHasher } from "../authentication/hasher"
@@ -12,11 +22,22 @@ import { generateToken, redactToken, tokenLookupDigest } from "../authentication
 import { unknownTokenPrefix } from "../authentication/verification-cache"
 import type { NormalizedApiKeyModuleOptions } from "../loaders/options"
 import { ApiKey, ApiKeyType, type ApiKeyRow } from "../models/api-key"
+import { API_KEY_HISTORY_FIELDS, ApiKeyHistory, ApiKeyHistoryAction, type ApiKeyHistoryDTO, type FilterableApiKeyHistoryProps } from "../models/api-key-history"
+import type { ApiKeyHistoryRepository } from "../repositories/api-key-history-repository"
 import type { ApiKeyRepository } from "../repositories/api-key-repository"
 import type { ApiKeyDTO, CreateApiKeyDTO, FilterableApiKeyProps, RevokeApiKeyDTO } from "../types/api-key"
 import type { ApiKeyTypes, IApiKeyModuleService } from "../types/service"
 import { isActiveApiKey } from "../utils/active"
-import { validateCreateInput, validateRevokeInput, validateTitleUpdate } from "./input"
+import {
+  ApiKeyHistoryRecorder,
+  contextActor,
+  createdEntries,
+  HISTORY_KEY_FIELDS,
+  deleteOrRestoreEntries,
+  revocationEntries,
+  titleChangeEntries,
+} from "./history"
+import { validateCreateInput, validateRevokeInput, validateTitleUpdate, type RevokeOptions } from "./input"
 import { SecretKeyLimit } from "./secret-key-limit"
 
 interface InjectedDependencies extends ServiceDependencies {
@@ -25,6 +46,8 @@ interface InjectedDependencies extends ServiceDependencies {
   apiKeyRepository: ApiKeyRepository
   apiKeyHasher: SecretHasher
   apiKeyAuthenticator: TokenAuthenticator
+  apiKeyHistory: ApiKeyHistoryRecorder
+  apiKeyHistoryRepository: ApiKeyHistoryRepository
 }
 
 type OneOrMany<T> = T | T[]
@@ -43,6 +66,8 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
   protected readonly authenticator_: TokenAuthenticator
   protected readonly secretKeyLimit_: SecretKeyLimit
   protected readonly feed_: ChangeFeed
+  protected readonly history_: ApiKeyHistoryRecorder
+  protected readonly historyRepository_: ApiKeyHistoryRepository
 
   constructor(deps: InjectedDependencies) {
     super(deps)
@@ -50,6 +75,8 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     this.hasher_ = deps.apiKeyHasher
     this.authenticator_ = deps.apiKeyAuthenticator
     this.feed_ = deps.changeFeed
+    this.history_ = deps.apiKeyHistory
+    this.historyRepository_ = deps.apiKeyHistoryRepository
     this.secretKeyLimit_ = new SecretKeyLimit(deps.apiKeyRepository, deps.apiKeyOptions.secretKeyLimit)
   }
 
@@ -105,6 +132,7 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
   protected async create_(_name: string, inputs: Row[], sharedContext?: Context): Promise<Row[]> {
     const keys = inputs as CreateApiKeyDTO[]
     if (!keys.length) return []
+    const actor = contextActor(sharedContext)
     // Reject over-limit calls before paying for scrypt.
     this.secretKeyLimit_.assertBatchWithinLimit(keys)
     const rawTokens = new Map<string, string>()
@@ -135,7 +163,10 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
       const created = rows.map((r) => unknownTokenPrefix(r.token_lookup ?? tokenLookupDigest(r.token!)))
       await this.feed_.publish(em, ApiKey.tableName, { n: created })
       await this.afterWrite_("ApiKey", em, rows.map((r) => r.id!), "created")
-      return this.keys_.findByIds(em, rows.map((r) => r.id!))
+      const inserted = await this.keys_.findByIds(em, rows.map((r) => r.id!))
+      // Stamped with the keys' own created_at (the transaction's start, the column's default).
+      if (inserted.length) await this.history_.record(em, createdEntries(inserted, actor), new Date(inserted[0].created_at))
+      return inserted
     }).catch(translateDatabaseError)
     const byId = new Map(stored.map((row) => [row.id, row]))
     // The create response is the only place a secret key's raw token ever appears.
@@ -148,36 +179,42 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
   async revoke(id: string, data?: RevokeApiKeyDTO, sharedContext?: Context): Promise<ApiKeyDTO>
   async revoke(selector: string[] | FilterableApiKeyProps, data?: RevokeApiKeyDTO, sharedContext?: Context): Promise<ApiKeyDTO[]>
   async revoke(idOrSelector: string | string[] | FilterableApiKeyProps, data?: RevokeApiKeyDTO, sharedContext?: Context): Promise<OneOrMany<ApiKeyDTO>> {
-    const { revokedBy, revokeInSeconds, unscheduledOnly } = validateRevokeInput(data)
+    const options = validateRevokeInput(data)
     if (typeof idOrSelector === "string") {
       requireNonEmptyString(idOrSelector, "id")
-      const [revoked] = await this.revoke_({ ids: [idOrSelector] }, revokedBy, revokeInSeconds, sharedContext, unscheduledOnly)
+      const [revoked] = await this.revoke_({ ids: [idOrSelector] }, options, sharedContext)
       return revoked
     }
     if (Array.isArray(idOrSelector)) {
-      return this.revoke_({ ids: normalizeIds(ApiKey, idOrSelector, "revoke") }, revokedBy, revokeInSeconds, sharedContext, unscheduledOnly)
+      return this.revoke_({ ids: normalizeIds(ApiKey, idOrSelector, "revoke") }, options, sharedContext)
     }
     if (!isPlainObject(idOrSelector)) throw invalid("revoke expects an api key id, an array of ids, or a selector")
-    return this.revoke_({ selector: idOrSelector }, revokedBy, revokeInSeconds, sharedContext, unscheduledOnly)
+    return this.revoke_({ selector: idOrSelector }, options, sharedContext)
   }
 
-  protected async revoke_(
-    target: { ids: string[] } | { selector: FilterableApiKeyProps },
-    revokedBy: string | null,
-    revokeInSeconds: number,
-    sharedContext?: Context,
-    unscheduledOnly = false
-  ): Promise<ApiKeyDTO[]> {
+  protected async revoke_(target: { ids: string[] } | { selector: FilterableApiKeyProps }, options: RevokeOptions, sharedContext?: Context): Promise<ApiKeyDTO[]> {
+    const { revokedBy, revokeInSeconds, unscheduledOnly, successorId } = options
+    // The history names who revoked: revoked_by when given, else the caller's context.
+    const actor = revokedBy ?? contextActor(sharedContext)
     return withTransaction(this.orm_, sharedContext, async (em) => {
       const keys = await this.findForRevoke(em, target)
       const now = new Date()
       const revokedAt = new Date(now.getTime() + revokeInSeconds * 1000)
       assertRevocable(keys, now, revokedAt, unscheduledOnly)
       const ids = keys.map((k) => k.id)
+      if (successorId) await this.assertSuccessor(em, successorId, ids)
       await this.keys_.revoke(em, ids, revokedAt, revokedBy, now)
       await this.afterWrite_("ApiKey", em, ids, "updated")
+      await this.history_.record(em, revocationEntries(keys, { now, revokedAt, revokeInSeconds, successorId }, actor), now)
       return (await this.keys_.findByIds(em, ids)).map((row) => this.serialize_("ApiKey", row) as ApiKeyDTO)
     }).catch(translateDatabaseError)
+  }
+
+  /** A roll names a successor that exists and is not one of the keys it replaces. */
+  private async assertSuccessor(em: EntityManager, successorId: string, revokedIds: string[]): Promise<void> {
+    if (revokedIds.includes(successorId)) throw invalid(`successor_id must name another key than the one revoked; got ${successorId}`)
+    const [successor] = isPlausibleId(successorId) ? await this.keys_.findByIds(em, [successorId], { fields: ["id"] }) : []
+    if (!successor) throw notFound(ApiKey.name, [successorId])
   }
 
   /** Rows are locked so two concurrent revokes serialise: the second sees the first's revoked_at. */
@@ -193,6 +230,103 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     const missing = target.ids.filter((id) => !found.has(id))
     if (missing.length) throw notFound(ApiKey.name, missing)
     return keys
+  }
+
+  // ---- the history of generic changes ------------------------------------------------------
+  // The generated update, delete, soft delete and restore run inside these, in one transaction:
+  // the rows they will change are read (public fields only, locked) first, and the history of
+  // what changed is written after them, before the commit.
+
+  /** Title changes (the only field an update changes), with the caller's context actor. */
+  protected async updateRows_(name: string, updates: KeyedChanges[], sharedContext?: Context): Promise<Row[]> {
+    if (!updates.length) return []
+    const actor = contextActor(sharedContext)
+    return withTransaction(this.orm_, sharedContext, async (em) => {
+      const ids = [...new Set(updates.map((u) => u.id))].filter(isPlausibleId)
+      const before = await this.keys_.findByIds(em, ids, { lock: "update", fields: HISTORY_KEY_FIELDS })
+      const updated = await super.updateRows_(name, updates, { ...sharedContext, transactionManager: em })
+      const entries = titleChangeEntries(before, updated as ApiKeyDTO[], actor)
+      // Stamped with the update's own time (every key it changed got the same updated_at).
+      const changed = (updated as ApiKeyDTO[]).find((key) => key.id === entries[0]?.api_key_id)
+      if (changed) await this.history_.record(em, entries, new Date(changed.updated_at))
+      return updated
+    }).catch(translateDatabaseError)
+  }
+
+  protected async delete_(name: string, requested: string[], sharedContext?: Context): Promise<void> {
+    await this.withDeleteOrRestoreHistory_(ApiKeyHistoryAction.DELETED, requested, sharedContext, { withDeleted: true }, (ids, ctx) => super.delete_(name, ids, ctx))
+  }
+
+  protected async softDelete_(name: string, requested: string[], sharedContext?: Context): Promise<void> {
+    await this.withDeleteOrRestoreHistory_(ApiKeyHistoryAction.SOFT_DELETED, requested, sharedContext, { withDeleted: false }, (ids, ctx) =>
+      super.softDelete_(name, ids, ctx)
+    )
+  }
+
+  protected async restore_(name: string, requested: string[], sharedContext?: Context): Promise<void> {
+    await this.withDeleteOrRestoreHistory_(ApiKeyHistoryAction.RESTORED, requested, sharedContext, { withDeleted: true, deletedOnly: true }, (ids, ctx) =>
+      super.restore_(name, ids, ctx)
+    )
+  }
+
+  /**
+   * Runs a delete, soft delete or restore and records it for the keys it changes: those found
+   * (locked) before it runs — every existing key for a delete, live keys for a soft delete,
+   * soft-deleted keys for a restore. A refused delete throws before anything is recorded.
+   */
+  private async withDeleteOrRestoreHistory_(
+    action: typeof ApiKeyHistoryAction.DELETED | typeof ApiKeyHistoryAction.SOFT_DELETED | typeof ApiKeyHistoryAction.RESTORED,
+    requested: string[],
+    sharedContext: Context | undefined,
+    scope: { withDeleted: boolean; deletedOnly?: boolean },
+    change: (ids: string[], context: Context) => Promise<void>
+  ): Promise<void> {
+    const ids = requested.filter(isPlausibleId)
+    if (!ids.length) return
+    const actor = contextActor(sharedContext)
+    await withTransaction(this.orm_, sharedContext, async (em) => {
+      const found = await this.keys_.findByIds(em, ids, { withDeleted: scope.withDeleted, lock: "update", fields: HISTORY_KEY_FIELDS })
+      const changing = scope.deletedOnly ? found.filter((key) => key.deleted_at) : found
+      await change(ids, { ...sharedContext, transactionManager: em })
+      await this.history_.record(em, deleteOrRestoreEntries(action, changing, actor), new Date())
+    }).catch(translateDatabaseError)
+  }
+
+  // ---- reading and pruning the history ---------------------------------------------------------
+
+  /**
+   * History entries, newest first unless `order` says otherwise: filter by `api_key_id`, `action`,
+   * `actor`, `id` or `created_at` (operator maps as on keys). Entries of deleted keys stay readable.
+   */
+  async listApiKeyHistory(filters?: FilterableApiKeyHistoryProps, config?: FindConfig, sharedContext?: Context): Promise<ApiKeyHistoryDTO[]> {
+    return (await this.findHistory_(filters, config, sharedContext, false))[0]
+  }
+
+  async listAndCountApiKeyHistory(filters?: FilterableApiKeyHistoryProps, config?: FindConfig, sharedContext?: Context): Promise<[ApiKeyHistoryDTO[], number]> {
+    return this.findHistory_(filters, config, sharedContext, true)
+  }
+
+  /**
+   * Deletes the history entries recorded before `older_than` (the retention: entries are kept
+   * until this is called, e.g. by `keys:history-prune --older-than 90d`). Returns how many went.
+   */
+  async pruneApiKeyHistory(data: { older_than: Date | string }, sharedContext?: Context): Promise<number> {
+    const olderThan = data && (typeof data.older_than === "string" || data.older_than instanceof Date) ? new Date(data.older_than) : null
+    if (!olderThan || Number.isNaN(olderThan.getTime())) {
+      throw invalid(`pruneApiKeyHistory expects { older_than: <a date> }; got ${JSON.stringify(data?.older_than)}`)
+    }
+    return withTransaction(this.orm_, sharedContext, (em) => this.historyRepository_.deleteRecordedBefore(em, olderThan)).catch(translateDatabaseError)
+  }
+
+  private async findHistory_(filters: unknown, config: FindConfig | undefined, sharedContext: Context | undefined, withCount: boolean): Promise<[ApiKeyHistoryDTO[], number]> {
+    const options = buildFindOptions(ApiKeyHistory, config)
+    if (config?.order === undefined) options.orderBy = { created_at: "desc", id: "desc" }
+    const where = buildWhere(ApiKeyHistory, filters)
+    const em = readManager(this.orm_, sharedContext)
+    const rows = await this.historyRepository_.select(em, where, options).catch(translateDatabaseError)
+    const count = withCount ? await this.historyRepository_.count(em, where).catch(translateDatabaseError) : 0
+    const fields = config?.select ?? API_KEY_HISTORY_FIELDS
+    return [rows.map((row) => Object.fromEntries(fields.map((field) => [field, (row as Row)[field] ?? null])) as ApiKeyHistoryDTO), count]
   }
 
   // ---- authenticate ------------------------------------------------------------------------

@@ -32,10 +32,18 @@ export function validateTitleUpdate(data: unknown, where = ""): { title?: string
 /** Revocations further out than this are refused: PostgreSQL's timestamps end in year 294276, JavaScript's dates in 275760. */
 const MAX_REVOKE_IN_SECONDS = 100 * 365 * 24 * 3600
 
-export function validateRevokeInput(data: unknown): { revokedBy: string | null; revokeInSeconds: number; unscheduledOnly: boolean } {
-  if (data === undefined || data === null) return { revokedBy: null, revokeInSeconds: 0, unscheduledOnly: false }
+export interface RevokeOptions {
+  revokedBy: string | null
+  revokeInSeconds: number
+  unscheduledOnly: boolean
+  /** The key that replaces the revoked one (a roll), recorded in the history. */
+  successorId: string | null
+}
+
+export function validateRevokeInput(data: unknown): RevokeOptions {
+  if (data === undefined || data === null) return { revokedBy: null, revokeInSeconds: 0, unscheduledOnly: false, successorId: null }
   if (!isPlainObject(data)) throw invalid("The revoke options must be an object such as { revoked_by, revoke_in }")
-  const { revoked_by, revoke_in, unscheduled_only } = data as RevokeApiKeyDTO
+  const { revoked_by, revoke_in, unscheduled_only, successor_id } = data as RevokeApiKeyDTO
   if (unscheduled_only !== undefined && typeof unscheduled_only !== "boolean") {
     throw invalid(`unscheduled_only must be true or false; got ${JSON.stringify(unscheduled_only)}`)
   }
@@ -45,6 +53,12 @@ export function validateRevokeInput(data: unknown): { revokedBy: string | null; 
   if (revoke_in !== undefined && (typeof revoke_in !== "number" || !Number.isFinite(revoke_in) || revoke_in < 0 || revoke_in > MAX_REVOKE_IN_SECONDS)) {
     throw invalid(`revoke_in must be a number of seconds from 0 to ${MAX_REVOKE_IN_SECONDS} (100 years); got ${JSON.stringify(revoke_in)}`)
   }
+  if (successor_id !== undefined && successor_id !== null) requireNonEmptyString(successor_id, "successor_id")
   if (typeof revoked_by === "string") assertPlainText(revoked_by, "revoked_by")
-  return { revokedBy: revoked_by ?? null, revokeInSeconds: revoke_in ?? 0, unscheduledOnly: unscheduled_only ?? false }
+  return {
+    revokedBy: revoked_by ?? null,
+    revokeInSeconds: revoke_in ?? 0,
+    unscheduledOnly: unscheduled_only ?? false,
+    successorId: successor_id ?? null,
+  }
 }

@@ -26,6 +26,8 @@ export interface RevokeApiKeyDTO {
   revoke_in?: number
   /** Refuse (not_allowed) keys whose revocation is already scheduled; roll uses it so one key gets one successor. */
   unscheduled_only?: boolean
+  /** The key that replaces this one (roll uses it): the revocation is recorded in the history as `rolled`, naming it. */
+  successor_id?: string | null
 }
 
 /** Medusa's filters on api keys: any readable field, `q` (title and redacted), `$and`, `$or`. */

@@ -61,6 +61,13 @@ export interface ApiKeyModuleOptions {
    * keep working if the store returns to Medusa's module. Keys Medusa made keep its format either way.
    */
   hashFormat?: HashFormat
+  /**
+   * How the caches hear of changes made by other processes. Default: PostgreSQL LISTEN/NOTIFY, or
+   * the app's Redis (`projectConfig.redisUrl`) when it has one. `redisUrl` runs the feed over Redis
+   * pub/sub — needed when the database is reached through a transaction-pooling proxy (PgBouncer
+   * in transaction mode), where LISTEN does not work and the caches are otherwise not served.
+   */
+  changeFeed?: { redisUrl?: string }
 }
 
 export type HashFormat = "scrypt-kdf" | "medusa"

@@ -1,5 +1,6 @@
 import type { Context } from "../../../framework/modules-sdk/context"
-import type { GeneratedMethods, ShortMethods } from "../../../framework/modules-sdk/service"
+import type { FindConfig, GeneratedMethods, ShortMethods } from "../../../framework/modules-sdk/service"
+import type { ApiKeyHistoryDTO, FilterableApiKeyHistoryProps } from "../models/api-key-history"
 import type { AuthenticationStats } from "../authentication/authenticator"
 import type { ApiKeyDTO, CreateApiKeyDTO, FilterableApiKeyProps, RevokeApiKeyDTO, UpdateApiKeyDTO } from "./api-key"
 
@@ -24,6 +25,14 @@ export interface IApiKeyModuleService extends ShortMethods<ApiKeyTypes>, Generat
   authenticate(token: unknown, sharedContext?: Context): Promise<ApiKeyDTO | false>
   /** Counters of the verification cache, the change feed and scrypt (for metrics and tests). */
   authenticationStats(): AuthenticationStats
+  /**
+   * The key history (not in Medusa): every lifecycle change of every key, newest first. Filters:
+   * `api_key_id`, `action`, `actor`, `id`, `created_at`. Entries of deleted keys stay readable.
+   */
+  listApiKeyHistory(filters?: FilterableApiKeyHistoryProps, config?: FindConfig, sharedContext?: Context): Promise<ApiKeyHistoryDTO[]>
+  listAndCountApiKeyHistory(filters?: FilterableApiKeyHistoryProps, config?: FindConfig, sharedContext?: Context): Promise<[ApiKeyHistoryDTO[], number]>
+  /** Deletes history entries recorded before `older_than`; returns how many. History is kept until this is called. */
+  pruneApiKeyHistory(data: { older_than: Date | string }, sharedContext?: Context): Promise<number>
   /** Writes pending `last_used_at` updates now (shutdown does too). */
   flushLastUsed(): Promise<void>
   onApplicationShutdown(): Promise<void>

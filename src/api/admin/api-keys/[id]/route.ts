@@ -10,18 +10,25 @@ export async function GET(req: Req, res: MedusaResponse): Promise<void> {
   res.json({ api_key: await refetchApiKey(req.scope, pathParam(req, "id"), req.validatedQuery.fields) })
 }
 
-/** Renames a key (only the title can change, as in Medusa). */
+/**
+ * Renames a key (only the title can change, as in Medusa); `additional_data` goes to the workflow,
+ * and the key history records the caller.
+ */
 export async function POST(req: Req<AdminUpdateApiKeyType>, res: MedusaResponse): Promise<void> {
   const id = pathParam(req, "id")
+  const { title, additional_data } = req.validatedBody
   // A selector that matches nothing updates nothing; a missing key must still be a 404.
   await apiKeyService(req.scope).retrieveApiKey(id, { select: ["id"] })
-  await updateApiKeysWorkflow(req.scope).run({ input: { selector: { id }, update: { title: req.validatedBody.title } } })
+  await updateApiKeysWorkflow(req.scope).run({
+    input: { selector: { id }, update: { title }, additional_data },
+    context: { actor: req.auth_context.actor_id },
+  })
   res.json({ api_key: await refetchApiKey(req.scope, id, req.validatedQuery.fields) })
 }
 
-/** Deletes a revoked key and its sales channel links. */
+/** Deletes a revoked key and its sales channel links; the key history records the caller. */
 export async function DELETE(req: Req, res: MedusaResponse): Promise<void> {
   const id = pathParam(req, "id")
-  await deleteApiKeysWorkflow(req.scope).run({ input: { ids: [id] } })
+  await deleteApiKeysWorkflow(req.scope).run({ input: { ids: [id] }, context: { actor: req.auth_context.actor_id } })
   res.json({ id, object: "api_key", deleted: true })
 }

@@ -8,6 +8,8 @@ import type { AdminRollApiKeyType } from "../../validators"
 export async function POST(req: AuthenticatedMedusaRequest<AdminRollApiKeyType>, res: MedusaResponse): Promise<void> {
   const { result } = await rollApiKeyWorkflow(req.scope).run({
     input: { id: pathParam(req, "id"), revoke_in: req.validatedBody.revoke_in, revoked_by: req.auth_context.actor_id },
+    // The successor's creation is recorded in the key history as the caller's.
+    context: { actor: req.auth_context.actor_id },
   })
   // Like create, the successor's raw token is in this response only.
   res.json({ api_key: await withSalesChannels(req.scope, result) })

@@ -1,7 +1,7 @@
 import fc from "fast-check"
 import type { MikroORM } from "@mikro-orm/postgresql"
 import { ApiKey } from "../src/modules/api-key"
-import { connectModuleOrm, closeModuleOrm } from "../src/framework/modules-sdk/database"
+import { connectModuleOrm, closeModuleOrm, moduleQueryCount, queryPooled, selectRows } from "../src/framework/modules-sdk/database"
 import { ModelRepository } from "../src/framework/modules-sdk/service"
 import { compileSelect } from "../src/framework/modules-sdk/service/select-sql"
 import { setupApiKeyModule, type ModuleFixture } from "./setup/module"
@@ -226,5 +226,33 @@ describe("compiled selects read what MikroORM's query builder reads", () => {
     } finally {
       await closeModuleOrm(other)
     }
+  })
+
+  describe("outside a transaction, on a connection of the pool", () => {
+    it("sends one statement per read, counted like any other, and gives the connection back", async () => {
+      const before = moduleQueryCount()
+      const reads = await Promise.all(Array.from({ length: 40 }, () => repository.select(orm.em.fork(), { id: "apk_b" }, { fields: ["id"] })))
+      expect(reads.every((rows) => rows.length === 1 && rows[0].id === "apk_b")).toBe(true)
+      expect(moduleQueryCount() - before).toBe(40)
+      // knex's pool API, which queryPooled relies on: every connection is back, none is in use.
+      const pool = (orm.em.getConnection().getKnex().client as any).pool
+      expect(pool.numUsed()).toBe(0)
+      expect(pool.numPendingAcquires()).toBe(0)
+    })
+
+    it("answers with pg's rows and fails with pg's errors, as MikroORM's execute does", async () => {
+      expect(await queryPooled(orm.em.getConnection().getKnex(), "select 1 as one, null as nothing")).toEqual([{ one: 1, nothing: null }])
+      const pooled = await selectRows(orm.em.fork(), "select * from no_such_table where id = ?", ["x"]).catch((error) => error)
+      const executed = await orm.em.getConnection().execute("select * from no_such_table where id = ?", ["x"]).catch((error) => error)
+      expect(pooled.code).toBe("42P01")
+      expect(executed.code).toBe("42P01")
+      expect((orm.em.getConnection().getKnex().client as any).pool.numUsed()).toBe(0)
+    })
+
+    it("escapes values as MikroORM escapes them", async () => {
+      const title = "O'Brien \"quoted\" \\ back"
+      expect(await selectRows(orm.em.fork(), "select id from api_key where title = ? and created_at <= ?", [title, at(10)])).toEqual([{ id: "apk_d" }])
+      expect(await selectRows(orm.em.fork(), "select ? as question", ["a ? b"])).toEqual([{ question: "a ? b" }])
+    })
   })
 })

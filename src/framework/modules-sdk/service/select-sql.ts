@@ -1,16 +1,17 @@
 import type { EntityManager } from "@mikro-orm/postgresql"
+import { selectRows } from "../database"
 import type { ModelDefinition } from "../model"
 
 /**
  * Plain reads without MikroORM's query builder. The conditions the generic base and the modules
  * build — `{ field: value | null | [values] | { $op: operand } }`, `$and`, `$or` — compile here
- * straight to SQL with `?` placeholders, which runs on the same connection the query builder uses
- * (in the caller's transaction, values escaped by MikroORM as it escapes the builder's), and the
- * rows are mapped to properties as the builder maps them. The builder spends about 180 µs of CPU
- * turning a read by id into that SQL, which made it the largest cost of an admin route that reads
- * one record. Anything outside this small language (another operator, an empty `$and` / `$or`, a
- * lock, an unknown column) compiles to undefined and the repository asks the builder instead, so
- * every condition keeps MikroORM's meaning.
+ * straight to SQL with `?` placeholders; it runs on the pool the query builder uses (in the
+ * caller's transaction, values escaped by MikroORM as it escapes the builder's; see selectRows),
+ * and the rows are mapped to properties as the builder maps them. The builder spends about 180 µs
+ * of CPU turning a read by id into that SQL, which made it the largest cost of an admin route
+ * that reads one record. Anything outside this small language (another operator, an empty `$and`
+ * / `$or`, a lock, an unknown column) compiles to undefined and the repository asks the builder
+ * instead, so every condition keeps MikroORM's meaning.
  */
 
 type Row = Record<string, any>
@@ -212,14 +213,12 @@ export function compileSelect(em: EntityManager, model: ModelDefinition, where: 
 }
 
 /**
- * Runs a compiled select as the query builder runs its own (same connection, in the entity
- * manager's transaction) and maps each row as the builder does (column values to property
- * values: timestamps to Dates …), without creating entities.
+ * Runs a compiled select where the query builder runs its own (same pool, the entity manager's
+ * transaction) and maps each row as the builder does (column values to property values:
+ * timestamps to Dates …), without creating entities.
  */
 export async function runSelect<T extends Row = Row>(em: EntityManager, model: ModelDefinition, compiled: CompiledSelect): Promise<T[]> {
-  // Selects go where the builder sends them: a read replica when MikroORM is set to prefer one.
-  const connection = em.getConnection(em.config.get("preferReadReplicas") ? "read" : "write")
-  const rows = (await connection.execute(compiled.sql, compiled.params, "all", em.getTransactionContext())) as Row[]
+  const rows = await selectRows(em, compiled.sql, compiled.params)
   const meta = em.getMetadata().get(model.entity.meta.className)
   const driver = em.getDriver()
   return rows.map((row) => driver.mapResult(row, meta) as T)

@@ -4,6 +4,7 @@ import { ApiKey } from "../src/modules/api-key"
 import { connectModuleOrm, closeModuleOrm, moduleQueryCount, queryPooled, selectRows } from "../src/framework/modules-sdk/database"
 import { ModelRepository } from "../src/framework/modules-sdk/service"
 import { compileSelect } from "../src/framework/modules-sdk/service/select-sql"
+import { selectManager } from "../src/framework/modules-sdk/transactions"
 import { setupApiKeyModule, type ModuleFixture } from "./setup/module"
 
 /**
@@ -238,6 +239,23 @@ describe("compiled selects read what MikroORM's query builder reads", () => {
       const pool = (orm.em.getConnection().getKnex().client as any).pool
       expect(pool.numUsed()).toBe(0)
       expect(pool.numPendingAcquires()).toBe(0)
+    })
+
+    it("shares one entity manager per ORM between reads, which never holds an entity", async () => {
+      const shared = selectManager(orm)
+      expect(selectManager(orm)).toBe(shared)
+      await Promise.all([
+        repository.select(shared, { $or: [{ id: "apk_a" }, { title: "CI deploy" }] }, { orderBy: ORDER }),
+        repository.select(shared, {}, { fields: ["id"], orderBy: ORDER, limit: 2 }),
+        repository.count(shared, { type: "secret" }),
+        // What the compiler leaves to the query builder runs on it too.
+        repository.select(shared, { $or: [] }, { orderBy: ORDER }),
+      ])
+      expect(shared.getUnitOfWork().getIdentityMap().values()).toHaveLength(0)
+      // A caller's own entity manager (its transaction) is used as it is.
+      await orm.em.fork().transactional(async (em) => {
+        expect(selectManager(orm, { transactionManager: em })).toBe(em)
+      })
     })
 
     it("answers with pg's rows and fails with pg's errors, as MikroORM's execute does", async () => {

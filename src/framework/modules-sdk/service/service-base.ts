@@ -6,7 +6,7 @@ import { databaseErrorTranslator, invalid, isPlainObject, notFound } from "../er
 import { generateEntityId } from "../ids"
 import type { ModelDefinition } from "../model"
 import { buildEventMessages, eventSourceOf, optionalEventBus, type EventAction, type EventBus } from "../events"
-import { onTransactionCommit, readManager, withTransaction } from "../transactions"
+import { onTransactionCommit, selectManager, withTransaction } from "../transactions"
 import { buildWhere, type FilterRule } from "./filters"
 import { buildFindOptions, type FindConfig } from "./find-config"
 import { article, isPlausibleId, requireNonEmptyString, validateCreateInput, validateUpdateInput } from "./input"
@@ -151,7 +151,7 @@ export abstract class MedusaServiceBase {
     const repository = this.repository_(name)
     const options = buildFindOptions(model, config)
     const where = repository.scope(buildWhere(model, filters, this.filterRules_(name)), options.withDeleted)
-    const em = readManager(this.orm_, sharedContext)
+    const em = selectManager(this.orm_, sharedContext)
     const translate = this.translateError_(name)
     const rows = await repository.select(em, where, { ...options, fields: this.readFields_(name, options.fields) }).catch(translate)
     const count = withCount ? await repository.count(em, where).catch(translate) : 0

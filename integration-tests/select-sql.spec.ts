@@ -3,7 +3,7 @@ import type { MikroORM } from "@mikro-orm/postgresql"
 import { ApiKey } from "../src/modules/api-key"
 import { connectModuleOrm, closeModuleOrm, moduleQueryCount, queryPooled, selectRows } from "../src/framework/modules-sdk/database"
 import { ModelRepository } from "../src/framework/modules-sdk/service"
-import { compileSelect } from "../src/framework/modules-sdk/service/select-sql"
+import { compileCount, compileSelect } from "../src/framework/modules-sdk/service/select-sql"
 import { selectManager } from "../src/framework/modules-sdk/transactions"
 import { setupApiKeyModule, type ModuleFixture } from "./setup/module"
 
@@ -31,7 +31,7 @@ const ROWS = [
 
 const ORDER: Options["orderBy"] = { created_at: "asc", id: "asc" }
 
-describe("compiled selects read what MikroORM's query builder reads", () => {
+describe("compiled selects and counts read what MikroORM's query builder reads", () => {
   let f: ModuleFixture
   let orm: MikroORM
   const repository = new ModelRepository(ApiKey)
@@ -69,6 +69,9 @@ describe("compiled selects read what MikroORM's query builder reads", () => {
     expect(ours).toEqual(await builderRead(where, options))
     // toEqual treats a missing key like an undefined one; the keys themselves must match too.
     expect(ours.map((row) => Object.keys(row).sort())).toEqual((await builderRead(where, options)).map((row: object) => Object.keys(row).sort()))
+    // Counting the same condition (what listAndCount adds) agrees too.
+    if (compiles !== undefined) expect(compileCount(em, ApiKey, where) !== undefined).toBe(compiles)
+    expect(await repository.count(em, where)).toBe(await orm.em.fork().createQueryBuilder(ApiKey.entity).where(where).getCount())
   }
 
   it("for each operator, null, lists and empty lists", async () => {

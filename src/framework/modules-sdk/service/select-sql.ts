@@ -173,6 +173,21 @@ function tableReference(em: EntityManager, model: ModelDefinition): string {
   return schema && schema !== em.getPlatform().getDefaultSchemaName() ? `${quoteIdentifier(schema)}.${table}` : table
 }
 
+/** `from <table> where …`, or undefined when the condition is not ours to compile. */
+function compileFrom(em: EntityManager, model: ModelDefinition, where: unknown): CompiledSelect | undefined {
+  const conditions = new ConditionCompiler(columnsOf(model))
+  const terms = conditions.conjunction(where)
+  if (terms === UNSUPPORTED) return undefined
+  const from = `from ${tableReference(em, model)}`
+  return { sql: terms.length ? `${from} where ${terms.join(" and ")}` : from, params: conditions.params }
+}
+
+/** `select count(*) as "count" from <table> where …`, as the builder counts, or undefined when the builder must do it. */
+export function compileCount(em: EntityManager, model: ModelDefinition, where: unknown): CompiledSelect | undefined {
+  const from = compileFrom(em, model, where)
+  return from && { sql: `select count(*) as "count" ${from.sql}`, params: from.params }
+}
+
 /** `select … from <table> where … order by … limit … offset …`, or undefined when the builder must do it. */
 export function compileSelect(em: EntityManager, model: ModelDefinition, where: unknown, shape: SelectShape): CompiledSelect | undefined {
   const columns = columnsOf(model)
@@ -187,11 +202,9 @@ export function compileSelect(em: EntityManager, model: ModelDefinition, where: 
     }
     select = quoted.join(", ")
   }
-  const conditions = new ConditionCompiler(columns)
-  const terms = conditions.conjunction(where)
-  if (terms === UNSUPPORTED) return undefined
-  let sql = `select ${select} from ${tableReference(em, model)}`
-  if (terms.length) sql += ` where ${terms.join(" and ")}`
+  const from = compileFrom(em, model, where)
+  if (!from) return undefined
+  let sql = `select ${select} ${from.sql}`
   if (shape.orderBy) {
     const order: string[] = []
     for (const field in shape.orderBy) {
@@ -202,7 +215,7 @@ export function compileSelect(em: EntityManager, model: ModelDefinition, where: 
     }
     if (order.length) sql += ` order by ${order.join(", ")}`
   }
-  const params = conditions.params
+  const params = from.params
   for (const [clause, value] of [["limit", shape.limit], ["offset", shape.offset]] as const) {
     if (value === undefined) continue
     if (!Number.isInteger(value) || value < 0) return undefined
@@ -210,6 +223,12 @@ export function compileSelect(em: EntityManager, model: ModelDefinition, where: 
     params.push(value)
   }
   return { sql, params }
+}
+
+/** The number a compiled count answers (PostgreSQL's count is a bigint, which pg hands over as text). */
+export async function runCount(em: EntityManager, compiled: CompiledSelect): Promise<number> {
+  const [row] = await selectRows(em, compiled.sql, compiled.params)
+  return row ? Number(row.count) : 0
 }
 
 /**

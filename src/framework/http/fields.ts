@@ -23,7 +23,30 @@ function unknownFields(names: string[], spec: FieldsSpec): MedusaError {
   return new MedusaError(MedusaError.Types.INVALID_DATA, `Unknown field ${names.map((n) => `'${n}'`).join(", ")} in fields; use any of ${known.join(", ")}`)
 }
 
+/** Each spec's defaults (no `fields` given), computed once per model and relation list. */
+const defaultsByModel = new WeakMap<ModelDefinition, Map<string, readonly string[]>>()
+
+function defaultFields(spec: FieldsSpec): readonly string[] {
+  let byRelations = defaultsByModel.get(spec.model)
+  if (!byRelations) {
+    byRelations = new Map()
+    defaultsByModel.set(spec.model, byRelations)
+  }
+  const key = `${spec.relations.join(",")}|${(spec.defaultRelations ?? []).join(",")}`
+  let defaults = byRelations.get(key)
+  if (!defaults) {
+    defaults = resolveFields(undefined, spec)
+    byRelations.set(key, defaults)
+  }
+  return defaults
+}
+
 export function queryFields(fields: string | undefined, spec: FieldsSpec): string[] {
+  // Most requests name no fields: their answer is the same every time.
+  return fields === undefined || fields === "" ? [...defaultFields(spec)] : resolveFields(fields, spec)
+}
+
+function resolveFields(fields: string | undefined, spec: FieldsSpec): string[] {
   const readable = spec.model.fields.readable
   const primaryKey = spec.model.fields.primaryKey
   const explicit = new Set<string>()

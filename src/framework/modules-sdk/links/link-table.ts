@@ -6,7 +6,7 @@ import { currentEventGroupId } from "../event-groups"
 import { databaseErrorTranslator, invalid } from "../errors"
 import { generateEntityId } from "../ids"
 import { assertPlainText, isPlausibleId, ModelRepository } from "../service"
-import { readManager, withTransaction } from "../transactions"
+import { selectManager, withTransaction } from "../transactions"
 import type { LinkDefinition } from "./define-link"
 
 /** One link: the value of each side's column, e.g. `{ publishable_key_id, sales_channel_id }`. */
@@ -49,7 +49,7 @@ export class LinkTable {
   }
 
   async list(filter: Record<string, string[] | undefined> = {}, sharedContext?: Context): Promise<LinkRow[]> {
-    const em = readManager(this.orm, sharedContext)
+    const em = selectManager(this.orm, sharedContext)
     const rows = await this.rows.select(em, this.where(filter), { fields: this.columns, orderBy: { created_at: "asc", id: "asc" } }).catch(translate)
     return rows.map((row) => this.pair(row))
   }

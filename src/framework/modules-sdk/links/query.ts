@@ -41,10 +41,21 @@ interface Relation {
 }
 
 export class Query {
+  /** Each entity by its table name, model name and camelCase name; the first module to declare a name wins. */
+  private readonly entities = new Map<string, { module: QueryModule; model: ModelDefinition }>()
+
   constructor(
     private readonly modules: QueryModule[],
     private readonly tables: LinkTable[]
-  ) {}
+  ) {
+    for (const module of modules) {
+      for (const model of module.models) {
+        for (const name of [model.tableName, model.name, model.name.charAt(0).toLowerCase() + model.name.slice(1)]) {
+          if (!this.entities.has(name)) this.entities.set(name, { module, model })
+        }
+      }
+    }
+  }
 
   async graph<T = Record<string, any>>(query: GraphQuery, sharedContext?: Context): Promise<GraphResult<T>> {
     const { module, model } = this.entity(query.entity)
@@ -69,10 +80,8 @@ export class Query {
   }
 
   private entity(name: string): { module: QueryModule; model: ModelDefinition } {
-    for (const module of this.modules) {
-      const model = module.models.find((m) => m.tableName === name || m.name === name || m.name.charAt(0).toLowerCase() + m.name.slice(1) === name)
-      if (model) return { module, model }
-    }
+    const found = this.entities.get(name)
+    if (found) return found
     const known = this.modules.flatMap((m) => m.models.map((model) => model.tableName))
     throw invalid(`Unknown entity ${name}; query one of ${known.join(", ")}`)
   }

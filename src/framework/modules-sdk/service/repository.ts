@@ -2,6 +2,7 @@ import { LockMode, type FilterQuery } from "@mikro-orm/core"
 import type { EntityManager, QBFilterQuery } from "@mikro-orm/postgresql"
 import type { ModelDefinition } from "../model"
 import type { FindOptions } from "./find-config"
+import { compileCount, compileSelect, runCount, runSelect } from "./select-sql"
 
 type Row = Record<string, any>
 
@@ -21,8 +22,10 @@ export function nonDefaultSchema(em: EntityManager): string | undefined {
 /**
  * The generic queries on one model's table, used by the generated service methods. Every method
  * takes the entity manager of the caller's unit of work, so the service decides what is one
- * transaction. Reads go through the query builder and return plain rows: reads never need change
- * tracking, and skipping entity hydration makes a read about three times cheaper in CPU.
+ * transaction. Reads return plain rows: reads never need change tracking, and skipping entity
+ * hydration makes a read about three times cheaper in CPU. The common conditions compile straight
+ * to SQL, for selects and counts (select-sql.ts); the query builder answers the rest and every
+ * locking read.
  */
 export class ModelRepository<T extends Row = Row> {
   constructor(readonly model: ModelDefinition) {}
@@ -49,6 +52,9 @@ export class ModelRepository<T extends Row = Row> {
 
   async select(em: EntityManager, where: FilterQuery<any>, options: SelectOptions = {}): Promise<T[]> {
     if (options.limit === 0) return []
+    // Locking reads stay with the builder, which also insists that they run in a transaction.
+    const compiled = options.lock ? undefined : compileSelect(em, this.model, where, options)
+    if (compiled) return runSelect<T>(em, this.model, compiled)
     const qb = em
       .createQueryBuilder(this.model.entity)
       .select((options.fields as any) ?? "*")
@@ -61,6 +67,8 @@ export class ModelRepository<T extends Row = Row> {
   }
 
   count(em: EntityManager, where: FilterQuery<any>): Promise<number> {
+    const compiled = compileCount(em, this.model, where)
+    if (compiled) return runCount(em, compiled)
     return em.createQueryBuilder(this.model.entity).where(where as QBFilterQuery<any>).getCount()
   }
 

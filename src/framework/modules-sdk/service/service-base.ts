@@ -6,7 +6,7 @@ import { databaseErrorTranslator, invalid, isPlainObject, notFound } from "../er
 import { generateEntityId } from "../ids"
 import type { ModelDefinition } from "../model"
 import { buildEventMessages, emitAfterCommit, eventSourceOf, optionalEventBus, type EventAction, type EventBus } from "../events"
-import { readManager, withTransaction } from "../transactions"
+import { readManager, selectManager, withTransaction } from "../transactions"
 import { buildWhere, type FilterRule } from "./filters"
 import { buildFindOptions, type FindConfig } from "./find-config"
 import { article, isPlausibleId, requireNonEmptyString, validateCreateInput, validateUpdateInput } from "./input"
@@ -144,7 +144,7 @@ export abstract class MedusaServiceBase {
     const repository = this.repository_(name)
     const options = buildFindOptions(model, config)
     const where = repository.scope(buildWhere(model, filters, this.filterRules_(name)), options.withDeleted)
-    const em = readManager(this.orm_, sharedContext)
+    const em = selectManager(this.orm_, sharedContext)
     const translate = this.translateError_(name)
     const rows = await repository.select(em, where, { ...options, fields: this.readFields_(name, options.fields) }).catch(translate)
     const count = withCount ? await repository.count(em, where).catch(translate) : 0

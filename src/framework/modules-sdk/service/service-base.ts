@@ -6,7 +6,7 @@ import { databaseErrorTranslator, invalid, isPlainObject, notFound } from "../er
 import { generateEntityId } from "../ids"
 import type { ModelDefinition } from "../model"
 import { buildEventMessages, emitAfterCommit, eventSourceOf, optionalEventBus, type EventAction, type EventBus } from "../events"
-import { readManager, selectManager, withTransaction } from "../transactions"
+import { selectManager, withTransaction } from "../transactions"
 import { buildWhere, type FilterRule } from "./filters"
 import { buildFindOptions, type FindConfig } from "./find-config"
 import { article, isPlausibleId, requireNonEmptyString, validateCreateInput, validateUpdateInput } from "./input"

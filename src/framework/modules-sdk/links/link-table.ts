@@ -8,6 +8,7 @@ import { generateEntityId } from "../ids"
 import { assertPlainText, isPlausibleId, ModelRepository } from "../service"
 import { selectManager, withTransaction } from "../transactions"
 import type { LinkDefinition } from "./define-link"
+import { LinkedRowsCache } from "./linked-rows-cache"
 
 /** One link: the value of each side's column, e.g. `{ publishable_key_id, sales_channel_id }`. */
 export type LinkRow = Record<string, string>
@@ -26,6 +27,8 @@ const translate = databaseErrorTranslator("That link already exists")
 export class LinkTable {
   readonly columns: [string, string]
   private readonly rows: ModelRepository<LinkRow>
+  /** Links by record, for Query; absent without a change feed to keep it honest. */
+  private readonly linked?: LinkedRowsCache
 
   constructor(
     readonly definition: LinkDefinition,
@@ -35,6 +38,7 @@ export class LinkTable {
   ) {
     this.columns = [definition.sides[0].linkable, definition.sides[1].linkable]
     this.rows = new ModelRepository(definition.model)
+    this.linked = feed ? new LinkedRowsCache(feed, definition.tableName) : undefined
   }
 
   private pair(row: Record<string, unknown>): LinkRow {
@@ -46,6 +50,16 @@ export class LinkTable {
     const where: Record<string, unknown> = { deleted_at: null }
     for (const column of this.columns) if (filter[column]) where[column] = { $in: filter[column]!.filter(isPlausibleId) }
     return where
+  }
+
+  /**
+   * The links of these records by one end's column, as Query follows a relation: from the cache
+   * when it serves (not inside a caller's transaction, whose reads must see its own writes).
+   */
+  linksOf(column: string, ids: string[], sharedContext?: Context): Promise<LinkRow[]> {
+    const read = (missing: string[]) => this.list({ [column]: missing }, sharedContext)
+    if (!this.linked || sharedContext?.transactionManager || sharedContext?.manager) return read(ids)
+    return this.linked.linksOf(column, ids, read)
   }
 
   async list(filter: Record<string, string[] | undefined> = {}, sharedContext?: Context): Promise<LinkRow[]> {

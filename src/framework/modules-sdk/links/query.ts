@@ -123,7 +123,7 @@ export class Query {
   private async attach(rows: Record<string, any>[], relation: Relation, sharedContext?: Context): Promise<void> {
     const { table, self, other } = relation
     const keys = [...new Set(rows.map((row) => row[self.primaryKey] as string))]
-    const links = keys.length ? await table.list({ [self.linkable]: keys }, sharedContext) : []
+    const links = keys.length ? await table.linksOf(self.linkable, keys, sharedContext) : []
     const otherIds = [...new Set(links.map((link) => link[other.linkable]))]
     const target = this.modules.find((m) => m.name === other.serviceName)
     const otherModel = target?.models.find((m) => m.name === other.entity)

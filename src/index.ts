@@ -49,3 +49,6 @@ export type {
   AuthContext,
   PublishableKeyContext,
 } from "./framework/http"
+// The JS SDK (Medusa's js-sdk shape); its request and response types under HttpTypes, as Medusa names them.
+export { default as Medusa, FetchError } from "./sdk"
+export type * as HttpTypes from "./sdk/types"

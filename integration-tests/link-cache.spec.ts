@@ -1,5 +1,6 @@
 import request from "supertest"
 import { moduleQueryCount, Modules } from "../src"
+import type { ChangeFeed } from "../src/framework/modules-sdk/change-feed"
 import type { Link } from "../src/framework/modules-sdk/links"
 import { forkFixture, type FixtureProcess } from "./setup/fixture-process"
 import { basicAuth, setupHttpApp, testConfig, type HttpFixture } from "./setup/http"
@@ -29,7 +30,7 @@ describe("Query's link reads", () => {
     fx = await setupHttpApp()
     link = fx.medusa.container.resolve("link")
     // The cache serves once the app's change feed is live.
-    const feed = fx.medusa.container.resolve("changeFeed")
+    const feed = fx.medusa.container.resolve<ChangeFeed>("changeFeed")
     expect(await eventually(async () => feed.isListening, 10_000)).toBe(true)
   })
   afterAll(() => fx?.close())

@@ -1,9 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql"
 import { Client, type Notification } from "pg"
 import { performance } from "node:perf_hooks"
-import { onTransactionCommit, onTransactionEnd } from "./transactions"
+import { onTransactionCommit, onTransactionEnd, watchCallerTransaction } from "./transactions"
 import { acquireRedisChangeBus, releaseRedisChangeBus, type RedisChangeBus, type RedisFeedListener } from "./redis-change-bus"
-import { afterCommitOf } from "./commit-watch"
 import { MedusaError } from "./medusa-error"
 
 /**
@@ -176,7 +175,13 @@ export class ChangeFeed {
     const messages = (["k", "n"] as const).flatMap((field) => (message[field]?.length ? chunksWithin(message[field]!, MAX_PAYLOAD_CHARS).map((chunk) => ({ [field]: chunk })) : []))
     const send = () => bus.publish(channel, messages)
     if (observable) onTransactionCommit(em, send)
-    else await afterCommitOf(em, send)
+    // A caller's transaction: sent once it has ended, also when how it ended is unknown — a notice
+    // about a change that did not happen only costs a cache a re-read, a missed one is stale data.
+    else {
+      const watch = watchCallerTransaction(em)
+      await watch.idRead
+      void watch.outcome.then(send, send)
+    }
   }
 
   private deliverLocally(channel: string, message: ChangeMessage): void {

@@ -82,14 +82,20 @@ interface KnexTransaction {
   parentTransaction?: KnexTransaction
 }
 
-interface ForeignTransaction {
-  /** The transaction's id (txid_current()), read inside it. */
-  xid: Promise<string | undefined>
-  callbacks: Callback[]
+/** How a caller's transaction ended, as PostgreSQL reports it; "unknown" when it could not be asked. */
+export type TransactionOutcome = "committed" | "rolled back" | "unknown"
+
+export interface CallerTransactionWatch {
+  /** Settles once the transaction's id has been read inside it (await it before letting the caller commit). */
+  idRead: Promise<unknown>
+  outcome: Promise<TransactionOutcome>
 }
 
-/** Callbacks waiting for the commit of a caller's transaction, by its outermost knex transaction. */
-const foreignTransactions = new WeakMap<object, ForeignTransaction>()
+/** Each caller's transaction being watched, by its outermost knex transaction. */
+const foreignOutcomes = new WeakMap<object, CallerTransactionWatch>()
+
+const POLL_MIN_MS = 20
+const POLL_MAX_MS = 500
 
 /**
  * The outermost transaction of `em`'s and the promise that settles when it ends, from knex's
@@ -104,41 +110,57 @@ export function rootTransactionOf(em: EntityManager): { root: object; ended: Pro
 }
 
 /**
- * A caller's transaction gives no commit hook, but PostgreSQL knows how every transaction ended:
- * its id is read inside it (once per transaction), and when the outermost transaction has ended,
- * `txid_status` says whether it committed. A savepoint the caller rolls back inside a transaction
- * that commits is not seen (its writes are gone, its callbacks still run).
+ * A caller's transaction (its own `em.transactional`) gives no hook, but PostgreSQL knows how every
+ * transaction ended: its id is read inside it (once per transaction), and once it has ended —
+ * knex's promise when the library offers it, else by polling — `txid_status` asked on a connection
+ * outside it says how. Both queries are single statements, so this works through a
+ * transaction-pooling proxy too. A savepoint the caller rolls back inside a transaction that
+ * commits is not seen (its writes are gone, the transaction still reports "committed").
  */
-function afterForeignCommit(em: EntityManager, callback: Callback, statusManager: MikroORM | EntityManager): void {
+export function watchCallerTransaction(em: EntityManager, statusManager: MikroORM | EntityManager = em): CallerTransactionWatch {
   const transaction = rootTransactionOf(em)
-  if (!transaction) {
-    callback()
-    return
+  const memo = transaction && foreignOutcomes.get(transaction.root)
+  if (memo) return memo
+  const statusConnection = () => ("em" in statusManager ? statusManager.em.getConnection() : statusManager.getConnection())
+  const status = async (xid: string) => {
+    const row = await statusConnection().execute<{ status: string | null }>("select txid_status(?::bigint) as status", [xid], "get")
+    return row?.status ?? null
   }
-  let foreign = foreignTransactions.get(transaction.root)
-  if (!foreign) {
-    const pending: ForeignTransaction = {
-      xid: em
-        .getConnection()
-        .execute<{ xid: string }>("select txid_current()::text as xid", [], "get", em.getTransactionContext())
-        .then((row) => row?.xid, () => undefined),
-      callbacks: [],
+  const idRead = em
+    .getConnection()
+    .execute<{ xid: string }>("select txid_current()::text as xid", [], "get", em.getTransactionContext())
+    .then((row) => row?.xid, () => undefined)
+  const outcome = (async (): Promise<TransactionOutcome> => {
+    const xid = await idRead
+    if (xid === undefined) return "unknown"
+    if (transaction) await transaction.ended.catch(() => undefined)
+    // Polled while it is still in progress (no promise from the library, or one that settled a
+    // moment before PostgreSQL's commit), however long the caller keeps it open; only repeated
+    // failures to ask end the watch.
+    for (let attempt = 0, failures = 0; failures <= 50; attempt++) {
+      const current = await status(xid).then(
+        (value) => value,
+        () => (failures++, "failed" as const)
+      )
+      if (current === "committed") return "committed"
+      if (current === "aborted") return "rolled back"
+      if (current === null) return "unknown"
+      await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MAX_MS, POLL_MIN_MS * 2 ** Math.floor(attempt / 4))).unref())
     }
-    foreign = pending
-    foreignTransactions.set(transaction.root, pending)
-    const settle = async () => {
-      const xid = await pending.xid
-      if (xid === undefined) return
-      const connection = "em" in statusManager ? statusManager.em.getConnection() : statusManager.getConnection()
-      const row = await connection.execute<{ status: string | null }>("select txid_status(?::bigint) as status", [xid], "get").catch(() => undefined)
-      if (row?.status === "committed") for (const run of pending.callbacks.splice(0)) run()
-    }
-    transaction.ended.then(settle, settle).catch(() => undefined)
-  }
-  foreign.callbacks.push(callback)
+    return "unknown"
+  })()
+  const watch = { idRead, outcome }
+  if (transaction) foreignOutcomes.set(transaction.root, watch)
+  return watch
 }
 
-/** An entity manager for reads: the caller's transaction if any, else a fresh fork. */
+/** Events of a caller's transaction: emitted once it has committed, never after a rollback. */
+function afterForeignCommit(em: EntityManager, callback: Callback, statusManager: MikroORM | EntityManager): void {
+  void watchCallerTransaction(em, statusManager).outcome.then((outcome) => {
+    if (outcome === "committed") callback()
+  })
+}
+
 export function readManager(orm: MikroORM, sharedContext?: Context): EntityManager {
   return sharedContext?.transactionManager ?? sharedContext?.manager ?? orm.em.fork()
 }

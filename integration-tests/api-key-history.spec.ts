@@ -1,7 +1,4 @@
 import { MikroORM } from "@mikro-orm/postgresql"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import path from "node:path"
 import request from "supertest"
 import {
   ApiKey,
@@ -16,9 +13,9 @@ import {
   updateApiKeysWorkflow,
 } from "../src"
 import type { ApiKeyHistoryDTO, ApiKeyModuleService, WorkflowData } from "../src"
-import { runCli } from "../src/cli/run"
 import { monotonicIdFactory } from "../src/framework/modules-sdk/ids"
 import { setupApp, type AppFixture } from "./setup/app"
+import { setupCliApp, type CliApp } from "./setup/cli-app"
 import { createTestDatabase, queryDatabase, type TestDatabase } from "./setup/database"
 import { expectMedusaError } from "./setup/expect"
 import { basicAuth, setupHttpApp, type HttpFixture } from "./setup/http"
@@ -554,30 +551,15 @@ describe("GET /admin/api-keys/:id/history", () => {
 })
 
 describe("keys:history and keys:history-prune", () => {
-  let app: string
+  let fixture: CliApp
   let database: TestDatabase
-  let serverUrl: string | undefined
+  const cli = (...argv: string[]) => fixture.cli(...argv)
 
   beforeAll(async () => {
-    database = await createTestDatabase("history_cli")
-    app = mkdtempSync(path.join(tmpdir(), "api-key-history-cli-"))
-    writeFileSync(path.join(app, "medusa-config.js"), `module.exports = { modules: { apiKey: { options: { scrypt: { logN: 10 } } }, salesChannel: true } }\n`)
-    // The commands find the database as `start` does: DATABASE_URL first.
-    serverUrl = process.env.DATABASE_URL
-    process.env.DATABASE_URL = database.url
+    fixture = await setupCliApp("history_cli")
+    database = fixture.database
   })
-  afterAll(async () => {
-    process.env.DATABASE_URL = serverUrl
-    await database.drop()
-    rmSync(app, { recursive: true, force: true })
-  })
-
-  async function cli(...argv: string[]) {
-    const out: string[] = []
-    const err: string[] = []
-    const code = await runCli(argv, { out: (line) => out.push(line), info: (line) => err.push(line) }, app)
-    return { code, stdout: out.join("\n"), stderr: err.join("\n") }
-  }
+  afterAll(() => fixture?.close())
 
   it("shows a key's history newest first, as a table and as JSON", async () => {
     expect((await cli("db:migrate")).code).toBe(0)

@@ -3,8 +3,8 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import net from "node:net"
 import { tmpdir } from "node:os"
 import path from "node:path"
-import { runCli as runCliInProcess } from "../src/cli/run"
-import { createTestDatabase, queryDatabase, type TestDatabase } from "./setup/database"
+import { setupCliApp, type CliApp } from "./setup/cli-app"
+import { queryDatabase, type TestDatabase } from "./setup/database"
 import { freePort } from "./setup/ports"
 
 /**
@@ -352,34 +352,15 @@ const asRoot = process.getuid?.() === 0
 })
 
 describe("the CLI commands", () => {
-  let app: string
+  let fixture: CliApp
   let database: TestDatabase
-  let serverUrl: string | undefined
+  const cli = (...argv: string[]) => fixture.cli(...argv)
 
   beforeAll(async () => {
-    database = await createTestDatabase("cli")
-    app = mkdtempSync(path.join(tmpdir(), "api-key-cli-"))
-    writeFileSync(
-      path.join(app, "medusa-config.js"),
-      `module.exports = { modules: { apiKey: { options: { scrypt: { logN: 10 } } }, salesChannel: true } }\n`
-    )
-    // The commands find the database as `start` does: DATABASE_URL first.
-    serverUrl = process.env.DATABASE_URL
-    process.env.DATABASE_URL = database.url
+    fixture = await setupCliApp("cli")
+    database = fixture.database
   })
-
-  afterAll(async () => {
-    process.env.DATABASE_URL = serverUrl
-    await database.drop()
-    rmSync(app, { recursive: true, force: true })
-  })
-
-  async function cli(...argv: string[]) {
-    const out: string[] = []
-    const err: string[] = []
-    const code = await runCliInProcess(argv, { out: (line) => out.push(line), info: (line) => err.push(line) }, app)
-    return { code, stdout: out.join("\n"), stderr: err.join("\n") }
-  }
+  afterAll(() => fixture?.close())
 
   it.each([
     [[], "Usage: medusa-api-key <command>"],

@@ -39,15 +39,25 @@ describe("Query's link reads", () => {
   const getKey = (id: string) => request(fx.app).get(`/admin/api-keys/${id}`).set("Authorization", basicAuth(fx.adminToken))
   const channelIds = (body: any) => body.api_key.sales_channels.map((c: { id: string }) => c.id).sort()
 
+  /**
+   * Whether reading the key again comes to cost `statements` SQL statements. Polled: a late
+   * notice of this test's own setup writes may drop an entry just read, and the admin key's
+   * first use is written a moment later (last_used_at); without the cache it never does.
+   */
+  const readAgainCosts = (id: string, statements: number) =>
+    eventually(async () => {
+      const before = moduleQueryCount()
+      expect((await getKey(id)).status).toBe(200)
+      return moduleQueryCount() - before === statements
+    }, 5_000)
+
   it("reads a key's link rows from memory when read again, and sees a new link at once", async () => {
     const key = await fx.apiKeys.createApiKeys({ title: "linked", type: "publishable", created_by: "test" })
     const web = await fx.salesChannels.createSalesChannels({ name: "Web" })
     await link.create(channelsLink(key.id, web.id))
     expect(channelIds((await getKey(key.id)).body)).toEqual([web.id])
-    const before = moduleQueryCount()
-    expect(channelIds((await getKey(key.id)).body)).toEqual([web.id])
     // The key and its channels; the link rows come from memory.
-    expect(moduleQueryCount() - before).toBe(2)
+    expect(await readAgainCosts(key.id, 2)).toBe(true)
 
     const app = await fx.salesChannels.createSalesChannels({ name: "App" })
     await link.create(channelsLink(key.id, app.id))
@@ -59,9 +69,7 @@ describe("Query's link reads", () => {
   it("costs one statement for a key without links read again", async () => {
     const key = await fx.apiKeys.createApiKeys({ title: "alone", type: "secret", created_by: "test" })
     expect((await getKey(key.id)).body.api_key.sales_channels).toEqual([])
-    const before = moduleQueryCount()
-    expect((await getKey(key.id)).body.api_key.sales_channels).toEqual([])
-    expect(moduleQueryCount() - before).toBe(1)
+    expect(await readAgainCosts(key.id, 1)).toBe(true)
   })
 
   describe("in a second OS process", () => {

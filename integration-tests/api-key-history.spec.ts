@@ -637,6 +637,7 @@ describe("the history migration", () => {
     const before = await initialize({ ...options(), scrypt: FAST_SCRYPT })
     const secret = await before.create({ title: "from before", type: "secret", created_by: "u" })
     await before.onApplicationShutdown()
+    expect(await revertMigration({ options: options() })).toEqual(["Migration20261128000000_api_key_least_privilege"])
     expect(await revertMigration({ options: options() })).toEqual(["Migration20261127000000_api_key_history"])
     expect(await tables()).toEqual(["api_key", "api_key_migrations"])
     await queryDatabase(
@@ -644,7 +645,7 @@ describe("the history migration", () => {
       `insert into api_key (id, token, salt, redacted, title, type, created_by) values ('apk_before', 'pk_before', '', 'pk_bef***ore', 'old', 'publishable', 'u')`
     )
 
-    expect(await runMigrations({ options: options() })).toEqual(["Migration20261127000000_api_key_history"])
+    expect(await runMigrations({ options: options() })).toEqual(["Migration20261127000000_api_key_history", "Migration20261128000000_api_key_least_privilege"])
     const service = await initialize({ ...options(), scrypt: FAST_SCRYPT, ...MANUAL_LAST_USED })
     try {
       expect(await service.authenticate(secret.token)).toEqual(expect.objectContaining({ id: secret.id }))
@@ -657,10 +658,11 @@ describe("the history migration", () => {
     }
 
     // Down drops the history (and only it); up again starts an empty one.
+    expect(await revertMigration({ options: options() })).toEqual(["Migration20261128000000_api_key_least_privilege"])
     expect(await revertMigration({ options: options() })).toEqual(["Migration20261127000000_api_key_history"])
     expect(await tables()).toEqual(["api_key", "api_key_migrations"])
     expect(await queryDatabase(db.url, "select title from api_key where id = 'apk_before'")).toEqual([{ title: "new" }])
-    expect(await runMigrations({ options: options() })).toEqual(["Migration20261127000000_api_key_history"])
+    expect(await runMigrations({ options: options() })).toEqual(["Migration20261127000000_api_key_history", "Migration20261128000000_api_key_least_privilege"])
     expect(await queryDatabase(db.url, "select count(*)::int as n from api_key_history")).toEqual([{ n: 0 }])
   })
 

@@ -225,8 +225,10 @@ suite("under Medusa's own module loader (@medusajs/framework 2.21.2)", () => {
       await app.onApplicationShutdown()
     }
 
-    // … then goes back: `medusa db:rollback api_key`, twice, reverts this module's two migrations
-    // after Medusa's table (each run reverts the newest one): the key history, then the lookup digest …
+    // … then goes back: `medusa db:rollback api_key`, three times, reverts this module's migrations
+    // after Medusa's table (each run reverts the newest one): the least-privilege columns, the key
+    // history, then the lookup digest …
+    await MedusaAppMigrateDown(["api_key"], medusaConfig(THIS_MODULE, database.url))
     await MedusaAppMigrateDown(["api_key"], medusaConfig(THIS_MODULE, database.url))
     expect(await tables()).not.toContain("api_key_history")
     await MedusaAppMigrateDown(["api_key"], medusaConfig(THIS_MODULE, database.url))

@@ -33,6 +33,7 @@ describe("under Medusa's module loader contract", () => {
       { name: "Migration20240604100512_create_api_key" },
       { name: "Migration20261126000000_api_key_token_lookup" },
       { name: "Migration20261127000000_api_key_history" },
+      { name: "Migration20261128000000_api_key_least_privilege" },
     ])
     expect(await apiKeyModule.runMigrations({ options: options(), logger })).toEqual([])
     expect(logged.join("\n")).toContain("Migration20240604100512_create_api_key")

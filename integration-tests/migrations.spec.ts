@@ -28,11 +28,17 @@ describe("migrations", () => {
 
   it("create the api_key table with Medusa's columns, the lookup column and the indexes", async () => {
     const applied = await runMigrations({ options: options() })
-    expect(applied).toEqual(["Migration20240604100512_create_api_key", "Migration20261126000000_api_key_token_lookup", "Migration20261127000000_api_key_history"])
+    expect(applied).toEqual([
+      "Migration20240604100512_create_api_key",
+      "Migration20261126000000_api_key_token_lookup",
+      "Migration20261127000000_api_key_history",
+      "Migration20261128000000_api_key_least_privilege",
+    ])
     expect(await columns(db.url)).toEqual(
       [
         "created_at", "created_by", "deleted_at", "id", "last_used_at", "redacted", "revoked_at", "revoked_by",
         "salt", "title", "token", "token_lookup", "type", "updated_at",
+        "expires_at", "scopes", "allowed_origins", "rate_limit", "metadata",
       ].sort()
     )
     expect(await indexes(db.url)).toEqual(
@@ -50,13 +56,15 @@ describe("migrations", () => {
 
   it("go down one step at a time and up again", async () => {
     await runMigrations({ options: options() })
+    expect(await revertMigration({ options: options() })).toEqual(["Migration20261128000000_api_key_least_privilege"])
+    expect(await columns(db.url)).not.toContain("expires_at")
     expect(await revertMigration({ options: options() })).toEqual(["Migration20261127000000_api_key_history"])
     expect(await revertMigration({ options: options() })).toEqual(["Migration20261126000000_api_key_token_lookup"])
     expect(await columns(db.url)).not.toContain("token_lookup")
     expect(await indexes(db.url)).not.toContain("IDX_api_key_token_lookup_unique")
     expect(await revertMigration({ options: options() })).toEqual(["Migration20240604100512_create_api_key"])
     expect(await columns(db.url)).toEqual([])
-    expect(await runMigrations({ options: options() })).toHaveLength(3)
+    expect(await runMigrations({ options: options() })).toHaveLength(4)
     const service = await initialize({ ...options(), scrypt: { logN: 10 } })
     try {
       const key = await service.create({ title: "after up/down/up", type: "secret", created_by: "u" })
@@ -88,7 +96,7 @@ describe("migrations", () => {
       [hash, salt, `${secret.slice(0, 6)}***${secret.slice(-3)}`, publishable, `${publishable.slice(0, 6)}***${publishable.slice(-3)}`]
     )
 
-    expect(await runMigrations({ options: options() })).toHaveLength(3)
+    expect(await runMigrations({ options: options() })).toHaveLength(4)
     expect(await columns(db.url)).toContain("token_lookup")
 
     const service = await initialize({ ...options(), scrypt: { logN: 10 } })

@@ -28,6 +28,9 @@ function paramFor(property: NamedProperty): z.ZodType | undefined {
     case "id":
     case "text":
       return stringOrList
+    case "json":
+      // `metadata[plan]=pro`: top-level keys by equality; query strings carry text only.
+      return property.filterByKeys ? z.record(z.string(), z.string()) : undefined
     default:
       return undefined
   }

@@ -12,17 +12,30 @@ export type AdminGetApiKeysParamsType = z.output<typeof AdminGetApiKeysParams>
 export const AdminGetApiKeyParams = retrieveParams
 export type AdminGetApiKeyParamsType = z.output<typeof AdminGetApiKeyParams>
 
+/**
+ * This project's optional key settings over HTTP. Their shape, limits and which key type may
+ * carry them are checked once, by the module, whose messages name the field and what to fix.
+ */
+const keySettings = {
+  scopes: z.array(z.string()).nullable().optional(),
+  allowed_origins: z.array(z.string()).nullable().optional(),
+  rate_limit: z.strictObject({ limit: z.number(), window_s: z.number() }).nullable().optional(),
+  metadata: z.record(z.string(), z.unknown()).nullable().optional(),
+}
+
 export const AdminCreateApiKey = z.strictObject({
   title: z.string(),
   type: z.enum(["publishable", "secret"]),
+  ...keySettings,
 })
 /** Body of POST /admin/api-keys: the key, and the `additional_data` handed to the apiKeysCreated hook. */
 export const AdminCreateApiKeyWithAdditionalData = WithAdditionalData(AdminCreateApiKey)
 export type AdminCreateApiKeyType = z.output<typeof AdminCreateApiKey> & AdditionalDataBody
 
-/** Only the title of a key can change, as in Medusa. */
+/** The title (Medusa's only updatable field) and this project's settings; the route wants at least one. */
 export const AdminUpdateApiKey = z.strictObject({
-  title: z.string(),
+  title: z.string().optional(),
+  ...keySettings,
 })
 /** Body of POST /admin/api-keys/:id: the title, and `additional_data` passed to the update workflow. */
 export const AdminUpdateApiKeyWithAdditionalData = WithAdditionalData(AdminUpdateApiKey)

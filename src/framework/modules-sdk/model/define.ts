@@ -31,17 +31,25 @@ export interface ModelFields {
   searchable: string[]
   /** What create and update may set: every declared column but the primary key and timestamps. */
   writable: string[]
+  /** Readable fields left out of a DTO while null (`.optional()`). */
+  optional: ReadonlySet<string>
 }
 
 export const TIMESTAMPS = ["created_at", "updated_at", "deleted_at"] as const
 
 type Timestamps = { created_at: Date; updated_at: Date; deleted_at: Date | null }
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
-type ValueOf<P> = P extends PropertyBuilder<infer T, boolean> ? T : never
+type ValueOf<P> = P extends PropertyBuilder<infer T, boolean, boolean> ? T : never
+type IsHidden<P> = P extends PropertyBuilder<unknown, true, boolean> ? true : false
+type IsOptional<P> = P extends PropertyBuilder<unknown, boolean, true> ? true : false
 
-/** The shape readers see: every property that is not hidden, plus the timestamps. */
+/** The shape readers see: every property that is not hidden (optional ones only when set), plus the timestamps. */
 export type InferDTO<M> = M extends ModelDefinition<infer S>
-  ? Simplify<{ [K in keyof S as S[K] extends PropertyBuilder<unknown, true> ? never : K]: ValueOf<S[K]> } & Timestamps>
+  ? Simplify<
+      { [K in keyof S as IsHidden<S[K]> extends true ? never : IsOptional<S[K]> extends true ? never : K]: ValueOf<S[K]> } & {
+        [K in keyof S as IsHidden<S[K]> extends true ? never : IsOptional<S[K]> extends true ? K : never]?: NonNullable<ValueOf<S[K]>>
+      } & Timestamps
+    >
   : never
 
 /** The stored row: every property, hidden ones included. */
@@ -141,6 +149,7 @@ export class ModelDefinition<Schema extends Record<string, AnyProperty> = Record
       sortable: properties.filter((p) => !p.hidden && p.sortable).map((p) => p.name),
       searchable: properties.filter((p) => p.searchable && !p.hidden).map((p) => p.name),
       writable: declared.filter((p) => !p.primaryKey).map((p) => p.name),
+      optional: new Set(declared.filter((p) => p.optional && !p.hidden).map((p) => p.name)),
     }
     return this.fieldsCache
   }

@@ -99,7 +99,24 @@ function likePattern(text: string): string {
 }
 
 function filterableFields(model: ModelDefinition): NamedProperty[] {
-  return model.fields.properties.filter((p) => !p.hidden && p.kind !== "json")
+  return model.fields.properties.filter((p) => !p.hidden && (p.kind !== "json" || p.filterByKeys))
+}
+
+/**
+ * A json column filtered by its top-level keys: `{ metadata: { plan: "pro", seats: 3 } }` matches
+ * rows whose metadata has each key with exactly that value (a string, number or boolean).
+ */
+function keysCondition(property: NamedProperty, value: unknown): Record<string, unknown> {
+  const field = property.name
+  const example = `{ ${field}: { plan: "pro" } }`
+  if (!isPlainObject(value) || !Object.keys(value).length) throw invalid(`Filter ${field} expects an object of top-level keys and values, e.g. ${example}; got ${describe(value)}`)
+  for (const [key, expected] of Object.entries(value)) {
+    if (key.startsWith("$")) throw invalid(`Filter ${field} matches top-level keys by equality only; operator ${key} is not supported`)
+    if (!["string", "number", "boolean"].includes(typeof expected) || (typeof expected === "number" && !Number.isFinite(expected))) {
+      throw invalid(`Filter ${field}.${key} expects a string, number or boolean, got ${describe(expected)}`)
+    }
+  }
+  return value
 }
 
 export function buildWhere(model: ModelDefinition, filters: unknown, rules: Record<string, FilterRule> = {}): FilterQuery<any> {
@@ -121,11 +138,11 @@ export function buildWhere(model: ModelDefinition, filters: unknown, rules: Reco
       continue
     }
     const property = model.fields.byName.get(key)
-    if (!property || property.hidden || property.kind === "json") {
+    if (!property || property.hidden || (property.kind === "json" && !property.filterByKeys)) {
       const names = [...(searchable.length ? ["q"] : []), ...filterableFields(model).map((p) => p.name), "$and", "$or"]
       throw invalid(`Unknown filter ${key}; filter ${model.humanPluralName} by ${names.join(", ")}`)
     }
-    const condition = fieldCondition(property, value)
+    const condition = property.kind === "json" ? keysCondition(property, value) : fieldCondition(property, value)
     parts.push(rules[key] ? rules[key](condition) : { [key]: condition })
   }
   if (parts.length === 0) return {}

@@ -29,6 +29,8 @@ export interface KeyedChanges {
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime()
+  // json columns: the same content is no change.
+  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) return JSON.stringify(a) === JSON.stringify(b)
   return a === b
 }
 
@@ -77,8 +79,14 @@ export abstract class MedusaServiceBase {
 
   /** The one place a row becomes what readers see: readable fields only, or the selected ones. */
   protected serialize_(name: string, row: Row, select?: readonly string[]): Dto {
+    const { readable, optional } = this.model_(name).fields
     const dto: Dto = {}
-    for (const field of select ?? this.model_(name).fields.readable) dto[field] = row[field] ?? null
+    for (const field of select ?? readable) {
+      const value = row[field] ?? null
+      // A column beyond Medusa's shape appears only when it holds something.
+      if (value === null && optional.has(field)) continue
+      dto[field] = value
+    }
     return dto
   }
 

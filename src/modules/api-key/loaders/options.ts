@@ -7,6 +7,8 @@ import { validateScryptQueueOption, type ScryptQueueSettings } from "../authenti
 import type { ApiKeyModuleOptions, HashFormat } from "../types/options"
 import { validateLegacyVerificationOption, type LegacyVerificationSettings } from "../authentication/legacy-guard"
 import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "../../../framework/modules-sdk/options"
+import { knownScopes } from "../services/key-settings"
+import { parseScope } from "../utils/scopes"
 import { CHANGE_FEED_OPTION_KEYS, validateChangeFeedOption } from "../../../framework/modules-sdk/change-feed-selection"
 
 const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
@@ -19,6 +21,7 @@ const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
   legacyVerification: ["concurrency", "maxQueue", "failuresPerKeyPerMinute"],
   changeFeed: CHANGE_FEED_OPTION_KEYS,
   hashFormat: [], // a plain value, listed so it is a known top-level option
+  customScopes: [],
 }
 
 export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & {
@@ -28,6 +31,8 @@ export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & {
   lastUsedAt: LastUsedAtSettings | false
   scryptQueue: ScryptQueueSettings
   legacyVerification: LegacyVerificationSettings
+  /** Every scope a key may hold: the built-in ones and `customScopes`. */
+  knownScopes: ReadonlySet<string>
 }
 
 /**
@@ -66,5 +71,14 @@ export function normalizeApiKeyModuleOptions(raw: unknown): NormalizedApiKeyModu
     scryptQueue: validateScryptQueueOption(options.scryptQueue),
     legacyVerification: validateLegacyVerificationOption(options.legacyVerification),
     changeFeed: validateChangeFeedOption(options.changeFeed),
+    knownScopes: knownScopes(validateCustomScopes(options.customScopes)),
   }
+}
+
+function validateCustomScopes(value: unknown): string[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value) || value.some((s) => typeof s !== "string" || parseScope(s) === null || s.endsWith(":*"))) {
+    throw invalid(`customScopes must be an array of "resource:action" strings (lower case, e.g. "report:read"); got ${JSON.stringify(value)}`)
+  }
+  return value
 }

@@ -6,6 +6,12 @@ export const ApiKeyType = {
 } as const
 export type ApiKeyType = (typeof ApiKeyType)[keyof typeof ApiKeyType]
 
+/** `rate_limit` of a key: at most `limit` requests in any `window_s` seconds. */
+export interface ApiKeyRateLimit {
+  limit: number
+  window_s: number
+}
+
 /**
  * Medusa's `api_key` table: the only list of its columns. `token` is the token itself for a
  * publishable key and the scrypt hash for a secret one, so it may only be matched exactly (the
@@ -28,6 +34,17 @@ export const ApiKey = model
     created_by: model.text(),
     revoked_by: model.text().nullable(),
     revoked_at: model.dateTime().nullable(),
+    // Beyond Medusa, all optional: a key that uses none of them reads exactly as Medusa's does.
+    /** From this instant the key counts as revoked, for every rule. */
+    expires_at: model.dateTime().optional(),
+    /** A secret key's permissions (`resource:action`, or "*"); null means full access, as in Medusa. */
+    scopes: model.json<string[]>().optional(),
+    /** A publishable key's browser origins (exact, or `https://*.example.com`); null allows any. */
+    allowed_origins: model.json<string[]>().optional(),
+    /** Requests allowed per window for this key; null falls back to the module's default. */
+    rate_limit: model.json<ApiKeyRateLimit>().optional(),
+    /** Free-form JSON object of the owner's, filterable by its top-level keys. */
+    metadata: model.json().optional().filterable({ keys: true }),
   })
   .indexes([
     { name: "IDX_api_key_token_unique", on: ["token"], unique: true },
@@ -35,6 +52,7 @@ export const ApiKey = model
     { name: "IDX_api_key_revoked_at", on: ["revoked_at"] },
     { name: "IDX_api_key_deleted_at", on: ["deleted_at"], where: `"deleted_at" is null` },
     { name: "IDX_api_key_token_lookup_unique", on: ["token_lookup"], unique: true, where: `"token_lookup" is not null` },
+    { name: "IDX_api_key_expires_at", on: ["expires_at"], where: `"expires_at" is not null` },
     { name: "IDX_api_key_legacy_redacted", on: ["redacted"], where: `"token_lookup" is null and "type" = 'secret'` },
   ])
 

@@ -35,9 +35,11 @@ import {
   HISTORY_KEY_FIELDS,
   deleteOrRestoreEntries,
   revocationEntries,
+  settingsChangeEntries,
   titleChangeEntries,
 } from "./history"
-import { validateCreateInput, validateRevokeInput, validateTitleUpdate, type RevokeOptions } from "./input"
+import { validateCreateInput, validateKeyUpdate, validateRevokeInput, type RevokeOptions } from "./input"
+import { API_KEY_SETTING_FIELDS, assertSettingsFitType } from "./key-settings"
 import { SecretKeyLimit } from "./secret-key-limit"
 
 interface InjectedDependencies extends ServiceDependencies {
@@ -68,6 +70,7 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
   protected readonly feed_: ChangeFeed
   protected readonly history_: ApiKeyHistoryRecorder
   protected readonly historyRepository_: ApiKeyHistoryRepository
+  protected readonly options_: NormalizedApiKeyModuleOptions
 
   constructor(deps: InjectedDependencies) {
     super(deps)
@@ -77,6 +80,7 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     this.feed_ = deps.changeFeed
     this.history_ = deps.apiKeyHistory
     this.historyRepository_ = deps.apiKeyHistoryRepository
+    this.options_ = deps.apiKeyOptions
     this.secretKeyLimit_ = new SecretKeyLimit(deps.apiKeyRepository, deps.apiKeyOptions.secretKeyLimit)
   }
 
@@ -100,11 +104,11 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
   }
 
   protected parseCreate_(_name: string, data: unknown, where: string): Row {
-    return validateCreateInput(data, where)
+    return validateCreateInput(data, where, this.options_.knownScopes)
   }
 
   protected parseUpdate_(_name: string, data: unknown, where: string): Row {
-    return validateTitleUpdate(data, where)
+    return validateKeyUpdate(data, where, this.options_.knownScopes)
   }
 
   protected duplicateMessage_(): string {
@@ -153,6 +157,10 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
         type,
         token_lookup: hashed ? tokenLookupDigest(token) : null,
         created_by: input.created_by,
+        scopes: input.scopes ?? null,
+        allowed_origins: input.allowed_origins ?? null,
+        rate_limit: input.rate_limit ?? null,
+        metadata: input.metadata ?? null,
       })
     }
     const stored = await withTransaction(this.orm_, sharedContext, async (em) => {
@@ -237,15 +245,19 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
   // the rows they will change are read (public fields only, locked) first, and the history of
   // what changed is written after them, before the commit.
 
-  /** Title changes (the only field an update changes), with the caller's context actor. */
+  /** Title and settings changes, with the caller's context actor. */
   protected async updateRows_(name: string, updates: KeyedChanges[], sharedContext?: Context): Promise<Row[]> {
     if (!updates.length) return []
     const actor = contextActor(sharedContext)
     return withTransaction(this.orm_, sharedContext, async (em) => {
       const ids = [...new Set(updates.map((u) => u.id))].filter(isPlausibleId)
-      const before = await this.keys_.findByIds(em, ids, { lock: "update", fields: HISTORY_KEY_FIELDS })
+      const before = await this.keys_.findByIds(em, ids, { lock: "update", fields: [...HISTORY_KEY_FIELDS, ...API_KEY_SETTING_FIELDS] })
+      const types = new Map(before.map((key) => [key.id, key.type as string]))
+      for (const { id, changes } of updates) {
+        if (types.has(id)) assertSettingsFitType(types.get(id)!, changes, id)
+      }
       const updated = await super.updateRows_(name, updates, { ...sharedContext, transactionManager: em })
-      const entries = titleChangeEntries(before, updated as ApiKeyDTO[], actor)
+      const entries = [...titleChangeEntries(before, updated as ApiKeyDTO[], actor), ...settingsChangeEntries(before, updated as ApiKeyDTO[], actor)]
       // Stamped with the update's own time (every key it changed got the same updated_at).
       const changed = (updated as ApiKeyDTO[]).find((key) => key.id === entries[0]?.api_key_id)
       if (changed) await this.history_.record(em, entries, new Date(changed.updated_at))

@@ -95,6 +95,38 @@ export function titleChangeEntries(before: KeyFacts[], after: KeyFacts[], actor:
   return entries
 }
 
+const SETTINGS = ["scopes", "allowed_origins", "rate_limit", "metadata"] as const
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
+
+/**
+ * One row per key whose settings really changed, naming each changed field's from and to
+ * (metadata: only which keys changed, since it may be large and is the owner's own data).
+ */
+export function settingsChangeEntries(before: Record<string, unknown>[], after: Record<string, unknown>[], actor: string | null): HistoryEntry[] {
+  const previous = new Map(before.map((key) => [key.id as string, key]))
+  const entries: HistoryEntry[] = []
+  const seen = new Set<string>()
+  for (const key of after) {
+    const id = key.id as string
+    const old = previous.get(id)
+    if (seen.has(id) || !old) continue
+    seen.add(id)
+    const data: Record<string, unknown> = {}
+    for (const field of SETTINGS) {
+      if (same(old[field], key[field])) continue
+      if (field === "metadata") {
+        const from = (old.metadata ?? {}) as Record<string, unknown>
+        const to = (key.metadata ?? {}) as Record<string, unknown>
+        data.metadata = { keys: [...new Set([...Object.keys(from), ...Object.keys(to)])].filter((k) => !same(from[k], to[k])).sort() }
+      } else {
+        data[field] = { from: old[field] ?? null, to: key[field] ?? null }
+      }
+    }
+    if (Object.keys(data).length) entries.push({ api_key_id: id, action: ApiKeyHistoryAction.SETTINGS_CHANGED, actor, data })
+  }
+  return entries
+}
+
 export function deleteOrRestoreEntries(
   action: typeof ApiKeyHistoryAction.DELETED | typeof ApiKeyHistoryAction.SOFT_DELETED | typeof ApiKeyHistoryAction.RESTORED,
   keys: KeyFacts[],

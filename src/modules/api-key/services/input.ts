@@ -1,11 +1,12 @@
 import { invalid, isPlainObject } from "../../../framework/modules-sdk/errors"
 import { assertPlainText, requireNonEmptyString } from "../../../framework/modules-sdk/service"
 import { ApiKeyType } from "../models/api-key"
-import type { CreateApiKeyDTO, RevokeApiKeyDTO } from "../types/api-key"
+import type { CreateApiKeyDTO, RevokeApiKeyDTO, UpdateApiKeyDTO } from "../types/api-key"
+import { assertSettingsFitType, validateSettings } from "./key-settings"
 
 /** Input checks of the api key module's own methods: each error names the field and what it needs. */
 
-export function validateCreateInput(data: unknown, where: string): CreateApiKeyDTO {
+export function validateCreateInput(data: unknown, where: string, knownScopes: ReadonlySet<string>): CreateApiKeyDTO {
   if (!isPlainObject(data)) {
     throw invalid(`Each api key to create must be an object with title, type and created_by${where}`)
   }
@@ -13,20 +14,27 @@ export function validateCreateInput(data: unknown, where: string): CreateApiKeyD
   if (type !== ApiKeyType.PUBLISHABLE && type !== ApiKeyType.SECRET) {
     throw invalid(`type must be "publishable" or "secret"${where}; got ${type === undefined ? "nothing" : JSON.stringify(type)}`)
   }
+  const settings = validateSettings(data, knownScopes, where)
+  assertSettingsFitType(type, settings, "", where)
   return {
     title: requireNonEmptyString(data.title, "title", where),
     type,
     created_by: requireNonEmptyString(data.created_by, "created_by", where),
+    ...settings,
   }
 }
 
-/** Only the title of a key can change; other fields are ignored, as Medusa's own tests expect. */
-export function validateTitleUpdate(data: unknown, where = ""): { title?: string } {
+/**
+ * The title and this project's settings (scopes, allowed origins, rate limit, metadata) can
+ * change; other fields are ignored, as Medusa's own tests expect of its title-only update.
+ */
+export function validateKeyUpdate(data: unknown, where: string, knownScopes: ReadonlySet<string>): UpdateApiKeyDTO {
   if (!isPlainObject(data)) {
     throw invalid(`The update must be an object such as { title: "New title" }${where}`)
   }
-  if (data.title === undefined) return {}
-  return { title: requireNonEmptyString(data.title, "title", where) }
+  const changes: UpdateApiKeyDTO = validateSettings(data, knownScopes, where)
+  if (data.title !== undefined) changes.title = requireNonEmptyString(data.title, "title", where)
+  return changes
 }
 
 /** Revocations further out than this are refused: PostgreSQL's timestamps end in year 294276, JavaScript's dates in 275760. */

@@ -1,18 +1,21 @@
 import type { InferDTO, InferFilters } from "../../../framework/modules-sdk/model"
 import type { FindConfig } from "../../../framework/modules-sdk/service"
 import type { ApiKey, ApiKeyType } from "../models/api-key"
+import type { ApiKeySettings } from "../services/key-settings"
+export type { ApiKeySettings }
 
 /** What every read returns (derived from the model). `token` is "" for secret keys; `salt` never appears. */
 export type ApiKeyDTO = InferDTO<typeof ApiKey>
 
-export interface CreateApiKeyDTO {
+/** Medusa's three fields, and this project's optional settings (null or absent: Medusa's behaviour). */
+export interface CreateApiKeyDTO extends ApiKeySettings {
   title: string
   type: ApiKeyType | `${ApiKeyType}`
   created_by: string
 }
 
-export interface UpdateApiKeyDTO {
-  /** Only the title can change; other fields are ignored, as in Medusa. */
+/** The title and the settings can change (null clears a setting); other fields are ignored, as in Medusa. */
+export interface UpdateApiKeyDTO extends ApiKeySettings {
   title?: string
 }
 

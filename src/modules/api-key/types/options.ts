@@ -68,6 +68,11 @@ export interface ApiKeyModuleOptions {
    * in transaction mode), where LISTEN does not work and the caches are otherwise not served.
    */
   changeFeed?: { redisUrl?: string }
+  /**
+   * Scopes of the app's own routes (`resource:action`, e.g. `"report:read"`), accepted on keys
+   * beside the built-in ones (see utils/scopes) and checked by `authorize("report:read")`.
+   */
+  customScopes?: string[]
 }
 
 export type HashFormat = "scrypt-kdf" | "medusa"

@@ -1,5 +1,7 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "../../../../framework/http"
 import { deleteApiKeysWorkflow, updateApiKeysWorkflow } from "../../../../workflows"
+import { definedOnly } from "../../../../framework/http/query-params"
+import { MedusaError } from "../../../../framework/modules-sdk/medusa-error"
 import { apiKeyService, pathParam } from "../../../utils"
 import { refetchApiKey } from "../helpers"
 import type { AdminGetApiKeyParamsType, AdminUpdateApiKeyType } from "../validators"
@@ -11,16 +13,21 @@ export async function GET(req: Req, res: MedusaResponse): Promise<void> {
 }
 
 /**
- * Renames a key (only the title can change, as in Medusa); `additional_data` goes to the workflow,
- * and the key history records the caller.
+ * Renames a key or changes its settings; `additional_data` goes to the workflow, and the key
+ * history records the caller.
  */
 export async function POST(req: Req<AdminUpdateApiKeyType>, res: MedusaResponse): Promise<void> {
   const id = pathParam(req, "id")
-  const { title, additional_data } = req.validatedBody
+  const { additional_data, ...given } = req.validatedBody
+  const update = definedOnly(given)
+  // Medusa requires the title; here a setting alone will do, but an empty update is a mistake.
+  if (!Object.keys(update).length) {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, "Give the title or a setting to change: title, scopes, allowed_origins, rate_limit or metadata")
+  }
   // A selector that matches nothing updates nothing; a missing key must still be a 404.
   await apiKeyService(req.scope).retrieveApiKey(id, { select: ["id"] })
   await updateApiKeysWorkflow(req.scope).run({
-    input: { selector: { id }, update: { title }, additional_data },
+    input: { selector: { id }, update, additional_data },
     context: { actor: req.auth_context.actor_id },
   })
   res.json({ api_key: await refetchApiKey(req.scope, id, req.validatedQuery.fields) })

@@ -13,6 +13,10 @@ export interface ServerReady {
   publishableToken: string
   publishableKeyId: string
   salesChannelId: string
+  /** A secret key limited to what GET /admin/api-keys/:id needs, for the least-privilege comparison. */
+  scopedSecretToken: string
+  /** A publishable key for the same channel that only https://shop.example.com may use from a browser. */
+  originPublishableToken: string
   /** The SELECT `GET /admin/api-keys/:id` sends for the secret key, for `raw_pg` to replay. */
   adminDbSql: string
 }
@@ -23,8 +27,19 @@ async function createFixtures(app: MedusaApp) {
   const secret = await apiKeys.create({ title: "bench http", type: "secret", created_by: "bench" })
   const publishable = await apiKeys.create({ title: "bench store", type: "publishable", created_by: "bench" })
   const channel = await app.container.resolve<SalesChannelModuleService>(Modules.SALES_CHANNEL).createSalesChannels({ name: "Bench" })
-  await app.container.resolve<Link>(ContainerRegistrationKeys.LINK).create(salesChannelLink(publishable.id, channel.id))
-  return { secretToken: secret.token, secretKeyId: secret.id, publishableToken: publishable.token, publishableKeyId: publishable.id, salesChannelId: channel.id }
+  const scoped = await apiKeys.create({ title: "bench scoped", type: "secret", created_by: "bench", scopes: ["api_key:read"] })
+  const withOrigins = await apiKeys.create({ title: "bench origins", type: "publishable", created_by: "bench", allowed_origins: ["https://shop.example.com", "https://*.example.org"] })
+  const link = app.container.resolve<Link>(ContainerRegistrationKeys.LINK)
+  await link.create([salesChannelLink(publishable.id, channel.id), salesChannelLink(withOrigins.id, channel.id)])
+  return {
+    secretToken: secret.token,
+    secretKeyId: secret.id,
+    publishableToken: publishable.token,
+    publishableKeyId: publishable.id,
+    salesChannelId: channel.id,
+    scopedSecretToken: scoped.token,
+    originPublishableToken: withOrigins.token,
+  }
 }
 
 function listen(app: MedusaApp): Promise<{ server: Server; port: number }> {

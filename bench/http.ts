@@ -4,6 +4,7 @@ import { BENCH_APP_DIRECTORY, benchAppConfig } from "./app-config"
 import { forkSibling, nextMessage, stopChild } from "./child"
 import type { ServerReady } from "./http-server"
 import { CONNECTIONS, loadRoute, warmRoute, type LoadResult } from "./http-load"
+import { measureLeastPrivilege, type LeastPrivilegeResult } from "./least-privilege"
 import { measurePublishablePropagation } from "./publishable-propagation"
 import { measureRawPg } from "./raw-pg"
 import { progress, round } from "./stats"
@@ -46,7 +47,7 @@ const ratio = (a: LoadResult, b: LoadResult) => round(a.req_per_s / b.req_per_s)
  * autocannon from this process, route after route; then how fast a removed sales channel link
  * reaches that server; then, with the server stopped, the admin route's SELECT replayed with pg.
  */
-export async function measureHttp(databaseUrl: string, options: { seconds: number; propagationRounds: number }) {
+export async function measureHttp(databaseUrl: string, options: { seconds: number; propagationRounds: number; leastPrivilegeRounds: number }) {
   const config = benchAppConfig(databaseUrl)
   // The bench database has the api key tables already; the sales channel and link tables are added here.
   await runAppMigrations(config, BENCH_APP_DIRECTORY, databaseUrl)
@@ -54,10 +55,12 @@ export async function measureHttp(databaseUrl: string, options: { seconds: numbe
   let linker: MedusaApp | undefined
   let ready: ServerReady
   let loads: Loads
+  let leastPrivilege: LeastPrivilegeResult
   let propagation: Awaited<ReturnType<typeof measurePublishablePropagation>>
   try {
     ready = await nextMessage<ServerReady>(server, "ready")
     loads = await loadAll(server, ready, options.seconds)
+    leastPrivilege = await measureLeastPrivilege(server, ready, { rounds: options.leastPrivilegeRounds, seconds: Math.max(2, Math.round(options.seconds / 5)) })
     progress("publishable key propagation between two processes")
     linker = await loadMedusaApp({ config, directory: BENCH_APP_DIRECTORY })
     propagation = await measurePublishablePropagation(linker, { baseUrl: `http://127.0.0.1:${ready.port}`, ...ready }, options.propagationRounds)
@@ -80,5 +83,5 @@ export async function measureHttp(databaseUrl: string, options: { seconds: numbe
     },
     raw_pg,
   }
-  return { http, publishablePropagation: propagation }
+  return { http, leastPrivilege, publishablePropagation: propagation }
 }

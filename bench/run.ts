@@ -25,6 +25,7 @@ const sizes = {
   feedDownCalls: quick ? 500 : 3000,
   forgeryValidKeys: quick ? 8 : 30,
   eventCreates: quick ? 100 : 500,
+  leastPrivilegeRounds: quick ? 2 : 6,
 }
 
 type Service = ApiKeyModuleService
@@ -159,7 +160,11 @@ async function main() {
     const legacy_forgery = await measureLegacyForgery(db.url, sizes.forgeryValidKeys)
     Object.assign(report.authenticate as Record<string, unknown>, { by_keys, feed_down, legacy_forgery })
     progress("HTTP routes of one server child (autocannon), publishable key propagation, raw pg")
-    const { http, publishablePropagation } = await measureHttp(db.url, { seconds: sizes.httpSeconds, propagationRounds: sizes.propagationRounds })
+    const { http, leastPrivilege, publishablePropagation } = await measureHttp(db.url, {
+      seconds: sizes.httpSeconds,
+      propagationRounds: sizes.propagationRounds,
+      leastPrivilegeRounds: sizes.leastPrivilegeRounds,
+    })
     progress("revocation propagation between two processes")
     const propagation = await measureRevocationPropagation(db.url, sizes.propagationRounds)
     progress("the cost the event bus adds to a create: none, local, Redis")
@@ -178,6 +183,7 @@ async function main() {
       mode: quick ? "quick" : "full",
       ...report,
       http,
+      least_privilege: leastPrivilege,
       publishable_propagation_ms: publishablePropagation.p50,
       publishable_propagation: publishablePropagation,
       revocation_propagation_ms: propagation.p50,

@@ -1,5 +1,5 @@
 import request from "supertest"
-import { MedusaError } from "../src"
+import { initialize, MedusaError } from "../src"
 import { expectMedusaError } from "./setup/expect"
 import { basicAuth, setupHttpApp, type HttpFixture } from "./setup/http"
 import { setupApiKeyModule, type ModuleFixture } from "./setup/module"
@@ -114,7 +114,6 @@ describe("key settings through the module", () => {
   })
 
   it("refuses unknown customScopes at start-up", async () => {
-    const { initialize } = await import("../src")
     await expect(initialize({ database: { clientUrl: f.database.url }, customScopes: ["Reports"] })).rejects.toThrow('customScopes must be an array of "resource:action" strings')
   })
 })

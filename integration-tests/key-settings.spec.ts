@@ -1,5 +1,8 @@
 import request from "supertest"
-import { initialize, MedusaError } from "../src"
+import { initialize, MedusaError, Modules, type ApiKeyModuleService, type FilterableApiKeyProps, type UpdateApiKeyDTO } from "../src"
+import { createStep, createWorkflow, type WorkflowData } from "../src/framework/workflows-sdk"
+import { updateApiKeysStep } from "../src/workflows"
+import { setupApp, type AppFixture } from "./setup/app"
 import { expectMedusaError } from "./setup/expect"
 import { basicAuth, setupHttpApp, type HttpFixture } from "./setup/http"
 import { setupApiKeyModule, type ModuleFixture } from "./setup/module"
@@ -158,5 +161,37 @@ describe("key settings over HTTP", () => {
     expect(bad.body).toEqual({ type: "invalid_data", message: expect.stringContaining('allowed_origins entry "shop.example.com" is not an origin') })
     const unknown = await post("/admin/api-keys", { title: "x", type: "secret", owner: "me" })
     expect(unknown.status).toBe(400)
+  })
+})
+
+describe("key settings in workflows", () => {
+  let f: AppFixture
+  beforeAll(async () => {
+    f = await setupApp()
+  })
+  afterAll(async () => {
+    await f.close()
+  })
+
+  it("puts the previous settings back, unset ones included, when a later step fails", async () => {
+    const service = f.app.container.resolve<ApiKeyModuleService>(Modules.API_KEY)
+    const [set, unset] = await service.create([
+      { title: "set", type: "publishable", created_by: "u", metadata: { plan: "free" }, allowed_origins: ["https://a.example"] },
+      { title: "unset", type: "publishable", created_by: "u" },
+    ])
+    const failing = createStep({ name: "fail-after-settings", noCompensation: true }, async () => {
+      throw new MedusaError(MedusaError.Types.CONFLICT, "failed on purpose")
+    })
+    const workflow = createWorkflow("settings-then-fail", (input: WorkflowData<{ selector: FilterableApiKeyProps; update: UpdateApiKeyDTO }>) => {
+      updateApiKeysStep(input)
+      failing()
+    })
+    await expect(
+      workflow(f.app.container).run({ input: { selector: { id: [set.id, unset.id] }, update: { metadata: { plan: "pro" }, allowed_origins: ["https://b.example"] } } })
+    ).rejects.toThrow("failed on purpose")
+    expect(await service.retrieve(set.id)).toMatchObject({ metadata: { plan: "free" }, allowed_origins: ["https://a.example"] })
+    const restored = await service.retrieve(unset.id)
+    expect(restored).not.toHaveProperty("metadata")
+    expect(restored).not.toHaveProperty("allowed_origins")
   })
 })

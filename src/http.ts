@@ -1,5 +1,6 @@
 import path from "node:path"
 import { createHttpApp, type CreateAppOptions, type MedusaExpressApp } from "./framework/http"
+import { preflightListedByAKey } from "./api/store/allowed-origins"
 import { requirePublishableKey } from "./api/store/publishable-key"
 
 /** This package's route files: Medusa's admin and store routes, served by the same file router as an app's. */
@@ -8,10 +9,15 @@ export const BUILT_IN_API = path.join(__dirname, "api")
 /**
  * The server as this package ships it: the framework's HTTP host with Medusa's built-in admin and
  * store routes, and the store's publishable key guard in front of every /store route (an app's
- * own included).
+ * own included); a /store preflight is also granted to the origins publishable keys list.
  */
-export function createApp(options: Omit<CreateAppOptions, "builtInApi" | "guards">): MedusaExpressApp {
-  return createHttpApp({ ...options, builtInApi: BUILT_IN_API, guards: [{ path: "/store", handler: requirePublishableKey }] })
+export function createApp(options: Omit<CreateAppOptions, "builtInApi" | "guards" | "storePreflightOrigins">): MedusaExpressApp {
+  return createHttpApp({
+    ...options,
+    builtInApi: BUILT_IN_API,
+    guards: [{ path: "/store", handler: requirePublishableKey }],
+    storePreflightOrigins: preflightListedByAKey,
+  })
 }
 
 export type { CreateAppOptions, MedusaExpressApp }

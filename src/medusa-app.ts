@@ -1,5 +1,6 @@
 import { asValue } from "awilix"
 import { PUBLISHABLE_KEY_CONTEXTS, PublishableKeyContexts } from "./api/store/publishable-key-contexts"
+import { PUBLISHABLE_KEY_ORIGINS, PublishableKeyOrigins } from "./api/store/publishable-key-origins"
 import type { ChangeFeed } from "./framework/modules-sdk/change-feed"
 import { Modules } from "./framework/modules-sdk/definitions"
 import { MedusaError } from "./framework/modules-sdk/medusa-error"
@@ -69,8 +70,9 @@ export async function loadMedusaApp(options: LoadMedusaAppOptions = {}): Promise
 }
 
 /**
- * The store guard's cache of publishable key contexts, one per app, following the app's change
- * feed. It takes the api key module's `authCache` settings (`authCache: false` turns it off too).
+ * The store guard's cache of publishable key contexts, and of the origins keys list (for
+ * preflights), one each per app, following the app's change feed. They take the api key module's
+ * `authCache` settings (`authCache: false` turns them off too).
  */
 function registerPublishableKeyContexts(app: MedusaApp): void {
   const apiKeyModule = Object.values(app.modules).find((m) => m.container.hasRegistration("apiKeyOptions"))
@@ -78,6 +80,7 @@ function registerPublishableKeyContexts(app: MedusaApp): void {
   const settings = apiKeyModule.container.resolve<NormalizedApiKeyModuleOptions>("apiKeyOptions").authCache
   const feed = app.container.resolve<ChangeFeed | undefined>(ContainerRegistrationKeys.CHANGE_FEED)
   app.container.register(PUBLISHABLE_KEY_CONTEXTS, asValue(new PublishableKeyContexts(settings, feed)))
+  app.container.register(PUBLISHABLE_KEY_ORIGINS, asValue(new PublishableKeyOrigins(settings, feed)))
 }
 
 /** The modules medusa-config.js lists, resolved to their definitions and options (database defaulting to the project's). */

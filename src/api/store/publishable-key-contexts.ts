@@ -15,6 +15,8 @@ export interface PublishableKeyRecord {
   revoked_at: Date | null
   /** Its linked sales channels that exist and are enabled: what a storefront may read through it. */
   sales_channel_ids: readonly string[]
+  /** The browser origins the key may be used from (see allowed-origins.ts); null: any, as in Medusa. */
+  allowed_origins: readonly string[] | null
 }
 
 /** Container name of the app's PublishableKeyContexts (registered by loadMedusaApp). */
@@ -32,12 +34,12 @@ function digestOf(token: string): string {
 async function readPublishableKey(scope: AwilixContainer, token: string): Promise<PublishableKeyRecord | undefined> {
   const filters = { token, type: "publishable" as const }
   if (!hasSalesChannels(scope)) {
-    const [key] = await apiKeyService(scope).listApiKeys(filters, { select: ["id", "token", "revoked_at"], take: 1 })
-    return key && freeze({ id: key.id, token: key.token, revoked_at: key.revoked_at ?? null, sales_channel_ids: [] })
+    const [key] = await apiKeyService(scope).listApiKeys(filters, { select: ["id", "token", "revoked_at", "allowed_origins"], take: 1 })
+    return key && freeze({ id: key.id, token: key.token, revoked_at: key.revoked_at ?? null, sales_channel_ids: [], allowed_origins: key.allowed_origins ?? null })
   }
   const { data } = await queryService(scope).graph({
     entity: ApiKey.tableName,
-    fields: ["id", "token", "revoked_at", "sales_channels.id", "sales_channels.is_disabled"],
+    fields: ["id", "token", "revoked_at", "allowed_origins", "sales_channels.id", "sales_channels.is_disabled"],
     filters,
   })
   const key = data[0]
@@ -48,11 +50,13 @@ async function readPublishableKey(scope: AwilixContainer, token: string): Promis
     token: key.token,
     revoked_at: key.revoked_at ?? null,
     sales_channel_ids: channels.filter((channel) => !channel.is_disabled).map((channel) => channel.id),
+    allowed_origins: (key.allowed_origins as string[] | undefined) ?? null,
   })
 }
 
 function freeze(record: PublishableKeyRecord): PublishableKeyRecord {
   Object.freeze(record.sales_channel_ids)
+  if (record.allowed_origins) Object.freeze(record.allowed_origins)
   return Object.freeze(record)
 }
 

@@ -2,6 +2,7 @@ import { asValue, type AwilixContainer } from "awilix"
 import type { RequestHandler } from "express"
 import { MedusaError } from "../../framework/modules-sdk/medusa-error"
 import { isActiveApiKey } from "../../modules/api-key"
+import { checkAllowedOrigin } from "./allowed-origins"
 import { PUBLISHABLE_KEY_CONTEXTS, PublishableKeyContexts } from "./publishable-key-contexts"
 
 export const PUBLISHABLE_KEY_HEADER = "x-publishable-api-key"
@@ -21,9 +22,10 @@ const UNCACHED = new PublishableKeyContexts(false, undefined)
  * Medusa's store guard: every /store request names a publishable key in x-publishable-api-key.
  * The key must exist, be publishable and be active; the request then carries the key and the
  * sales channels it grants (`req.publishable_key_context`). A secret token never matches: secret
- * keys store a hash, and a token filter only ever matches publishable keys.
+ * keys store a hash, and a token filter only ever matches publishable keys. A browser's request
+ * must come from one of the key's allowed origins when it has a list (see allowed-origins.ts).
  */
-export const requirePublishableKey: RequestHandler = async (req, _res, next) => {
+export const requirePublishableKey: RequestHandler = async (req, res, next) => {
   const token = req.get(PUBLISHABLE_KEY_HEADER)
   if (!token) {
     throw notAllowed(
@@ -34,6 +36,7 @@ export const requirePublishableKey: RequestHandler = async (req, _res, next) => 
   if (!found || !isActiveApiKey(found)) {
     throw notAllowed("A valid publishable key is required to proceed with the request")
   }
+  checkAllowedOrigin(req, res, found)
   // A copy per request: route code may change its context without touching the cached record.
   req.publishable_key_context = { key: found.token, sales_channel_ids: [...found.sales_channel_ids] }
   req.scope.register({ publishable_key_context: asValue(req.publishable_key_context) })

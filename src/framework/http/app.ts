@@ -3,7 +3,7 @@ import path from "node:path"
 import express, { Router, type Express, type RequestHandler } from "express"
 import type { AwilixContainer } from "awilix"
 import { authenticateAdmin } from "./auth/authenticate"
-import { cors, DEFAULT_ADMIN_CORS, DEFAULT_STORE_CORS } from "./cors"
+import { cors, DEFAULT_ADMIN_CORS, DEFAULT_STORE_CORS, type PreflightOriginCheck } from "./cors"
 import type { MedusaConfig } from "../modules-sdk/app/config"
 import { errorHandler, notFoundHandler, RETRY_AFTER_SECONDS, type HttpLogger } from "./errors"
 import { HEALTH_CHECK } from "../modules-sdk/app/load-app"
@@ -23,6 +23,8 @@ export interface CreateAppOptions {
   builtInApi?: string
   /** Guards by path prefix, run before any body is read or route is matched (the store's publishable key guard). */
   guards?: { path: string; handler: RequestHandler }[]
+  /** Origins a /store preflight is granted beyond storeCors (the real request is checked by the guards). */
+  storePreflightOrigins?: PreflightOriginCheck
 }
 
 export const DEFAULT_BODY_LIMIT = "100kb"
@@ -41,7 +43,7 @@ export type MedusaExpressApp = Express & { fileRoutes: FileRoute[]; builtInRoute
  * Medusa's error bodies for everything that goes wrong.
  */
 export function createHttpApp(options: CreateAppOptions): MedusaExpressApp {
-  const { container, directory, bodyLimit = DEFAULT_BODY_LIMIT, logger = consoleLogger, builtInApi, guards = [] } = options
+  const { container, directory, bodyLimit = DEFAULT_BODY_LIMIT, logger = consoleLogger, builtInApi, guards = [], storePreflightOrigins } = options
   const app = express() as MedusaExpressApp
   app.disable("x-powered-by")
   // qs parsing, so filters such as created_at[$gt]=… and id[]=… arrive as objects and arrays.
@@ -60,7 +62,7 @@ export function createHttpApp(options: CreateAppOptions): MedusaExpressApp {
   // CORS first (a browser's preflight carries no credentials), then the guards: an
   // unauthenticated request is refused before its body is even read.
   const http = (container.hasRegistration("configModule") ? container.resolve<MedusaConfig>("configModule") : undefined)?.projectConfig?.http
-  app.use("/store", cors(typeof http?.storeCors === "string" ? http.storeCors : DEFAULT_STORE_CORS))
+  app.use("/store", cors(typeof http?.storeCors === "string" ? http.storeCors : DEFAULT_STORE_CORS, storePreflightOrigins))
   app.use("/admin", cors(typeof http?.adminCors === "string" ? http.adminCors : DEFAULT_ADMIN_CORS))
   app.use("/admin", authenticateAdmin)
   for (const guard of guards) app.use(guard.path, guard.handler)

@@ -1,6 +1,7 @@
 import { invalid, isPlainObject } from "../../../framework/modules-sdk/errors"
 import { assertPlainText } from "../../../framework/modules-sdk/service"
 import { ApiKeyType, type ApiKeyRateLimit } from "../models/api-key"
+import { parseOrigin } from "../utils/origins"
 import { API_KEY_SCOPES, FULL_ACCESS_SCOPE, parseScope } from "../utils/scopes"
 
 /**
@@ -54,9 +55,6 @@ export function validateScopes(value: unknown, known: ReadonlySet<string>, where
   return [...new Set(value as string[])].sort()
 }
 
-/** `https://shop.example.com`, `http://localhost:5173`, or `https://*.example.com`: an origin, never a path. */
-const ORIGIN_SHAPE = /^(https?):\/\/(\*\.)?([a-z0-9-]+(\.[a-z0-9-]+)*)(:\d{1,5})?$/
-
 export function validateAllowedOrigins(value: unknown, where = ""): string[] | null {
   if (value === null) return null
   if (!Array.isArray(value) || value.some((s) => typeof s !== "string")) {
@@ -67,7 +65,7 @@ export function validateAllowedOrigins(value: unknown, where = ""): string[] | n
   }
   const origins = (value as string[]).map((origin) => {
     const normalized = origin.trim().toLowerCase()
-    if (normalized.length > SETTINGS_LIMITS.originLength || !ORIGIN_SHAPE.test(normalized)) {
+    if (normalized.length > SETTINGS_LIMITS.originLength || !parseOrigin(normalized)) {
       throw invalid(
         `allowed_origins entry ${JSON.stringify(origin)} is not an origin${where}; use scheme://host[:port] with no path, e.g. "https://shop.example.com" or "https://*.example.com"`
       )

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs"
 import { chromium, type Browser, type Page } from "playwright-core"
 
 /**
@@ -17,6 +18,9 @@ export const CHROMIUM_ARGS = [
 ]
 
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: install Debian's package (apt-get install -y chromium), as .ci/run does`)
+  }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
 }
 

@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import path from "node:path"
 import type { Browser, BrowserContext, Page } from "playwright-core"
+import request from "supertest"
+import { createApp } from "../src/http"
 import Medusa from "../src/sdk"
 import { collectPageErrors, launchChromium, unexpectedErrors } from "./setup/browser"
+import { writeAppApi } from "./setup/app-folder"
 import { serveDashboard, type DashboardServer } from "./setup/dashboard"
 
 /**
@@ -88,6 +94,31 @@ describe("serving", () => {
 
     expect((await fetch(`${server.baseUrl}/admin/api-keys`)).status).toBe(401)
     expect(await (await fetch(`${server.baseUrl}/nowhere`)).json()).toEqual({ type: "not_found", message: "Cannot GET /nowhere" })
+  })
+
+  it("leaves / and /app/... to an app's own routes, and says how to build the dashboard when there is no build", async () => {
+    const appDir = writeAppApi({
+      "route.js": `exports.GET = async (req, res) => res.json({ from: "app" })`,
+      "app/custom/route.js": `exports.GET = async (req, res) => res.json({ custom: true })`,
+    })
+    const empty = mkdtempSync(path.join(tmpdir(), "api-key-no-dashboard-"))
+    try {
+      const { container } = server.fx.medusa
+      const withRoutes = createApp({ container, directory: appDir, dashboard: { directory: server.dashboardDirectory } })
+      expect((await request(withRoutes).get("/")).body).toEqual({ from: "app" })
+      expect((await request(withRoutes).get("/app/custom")).body).toEqual({ custom: true })
+      expect((await request(withRoutes).get("/app/secret-keys")).type).toBe("text/html")
+
+      const unbuilt = createApp({ container, dashboard: { directory: empty } })
+      expect(unbuilt.dashboardServed).toBe(false)
+      const missing = await request(unbuilt).get("/app/secret-keys")
+      expect(missing.status).toBe(404)
+      expect(missing.body).toEqual({ type: "not_found", message: expect.stringContaining('run "npm run build"') })
+      expect((await request(unbuilt).get("/")).text).toContain("The dashboard is not built")
+    } finally {
+      rmSync(appDir, { recursive: true, force: true })
+      rmSync(empty, { recursive: true, force: true })
+    }
   })
 })
 

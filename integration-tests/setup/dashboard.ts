@@ -30,6 +30,8 @@ export function buildDashboard(): { directory: string; remove(): void } {
 
 export interface DashboardServer {
   fx: HttpFixture
+  /** The dashboard build it serves. */
+  dashboardDirectory: string
   /** e.g. http://127.0.0.1:41234 */
   baseUrl: string
   close(): Promise<void>
@@ -43,6 +45,7 @@ export async function serveDashboard(options: HttpFixtureOptions = {}): Promise<
   await once(server, "listening")
   return {
     fx,
+    dashboardDirectory: build.directory,
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: async () => {
       server.closeAllConnections()

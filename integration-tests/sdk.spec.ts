@@ -82,6 +82,21 @@ describe("sdk.admin.apiKey", () => {
     expect(revoked.api_keys.map((k) => k.id)).toEqual([keys[1].id])
   })
 
+  it("lists the keys still in force: never revoked ($eq null) or revoked in the future", async () => {
+    const make = async (title: string) => (await sdk.admin.apiKey.create({ title, type: "publishable" })).api_key
+    const [never, later, gone] = [await make("in-force never"), await make("in-force later"), await make("in-force gone")]
+    await sdk.admin.apiKey.revoke(later.id, { revoke_in: 3600 })
+    await sdk.admin.apiKey.revoke(gone.id)
+
+    const now_ = new Date()
+    const inForce = await sdk.admin.apiKey.list({ q: "in-force", $or: [{ revoked_at: { $eq: null } }, { revoked_at: { $gt: now_ } }], order: "title" })
+    expect(inForce.api_keys.map((k) => k.title)).toEqual(["in-force later", "in-force never"])
+    const neverRevoked = await sdk.admin.apiKey.list({ q: "in-force", revoked_at: { $eq: null } })
+    expect(neverRevoked.api_keys.map((k) => k.id)).toEqual([never.id])
+    const everRevoked = await sdk.admin.apiKey.list({ q: "in-force", revoked_at: { $ne: null }, order: "title" })
+    expect(everRevoked.api_keys.map((k) => k.id)).toEqual([gone.id, later.id])
+  })
+
   it("updates a key's title and answers with the fields asked for", async () => {
     const { api_key } = await sdk.admin.apiKey.create({ title: "Old name", type: "publishable" })
     const { api_key: updated } = await sdk.admin.apiKey.update(api_key.id, { title: "New name" }, { fields: "id,title" })

@@ -1,19 +1,28 @@
 import path from "node:path"
 import { createHttpApp, type CreateAppOptions, type MedusaExpressApp } from "./framework/http"
 import { preflightListedByAKey } from "./api/store/allowed-origins"
+import { findPackageRoot } from "./framework/modules-sdk/app/package-root"
 import { requirePublishableKey } from "./api/store/publishable-key"
 
 /** This package's route files: Medusa's admin and store routes, served by the same file router as an app's. */
 export const BUILT_IN_API = path.join(__dirname, "api")
 
 /**
+ * Where `npm run build` writes the admin dashboard (`vite build` of dashboard/): dist/dashboard of
+ * this package, found from the sources and from the compiled output alike.
+ */
+export const BUILT_DASHBOARD = path.join(findPackageRoot(__dirname), "dist", "dashboard")
+
+/**
  * The server as this package ships it: the framework's HTTP host with Medusa's built-in admin and
- * store routes, and the store's publishable key guard in front of every /store route (an app's
- * own included); a /store preflight is also granted to the origins publishable keys list.
+ * store routes, the store's publishable key guard in front of every /store route (an app's own
+ * included; a /store preflight is also granted to the origins publishable keys list), and the
+ * admin dashboard at /app when it is built (`dashboard` points elsewhere).
  */
 export function createApp(options: Omit<CreateAppOptions, "builtInApi" | "guards" | "storePreflightOrigins">): MedusaExpressApp {
   return createHttpApp({
     ...options,
+    dashboard: options.dashboard ?? { directory: BUILT_DASHBOARD },
     builtInApi: BUILT_IN_API,
     guards: [{ path: "/store", handler: requirePublishableKey }],
     storePreflightOrigins: preflightListedByAKey,

@@ -1,5 +1,6 @@
 import { createApp, type MedusaExpressApp } from "../../src/http"
 import type { HttpLogger } from "../../src/framework/http/errors"
+import type { DashboardOptions } from "../../src/framework/http/dashboard"
 import { loadMedusaApp, runAppMigrations, type MedusaApp, type MedusaConfig } from "../../src/medusa-app"
 import { Modules } from "../../src/framework/modules-sdk/definitions"
 import type { ApiKeyDTO } from "../../src/modules/api-key/types/api-key"
@@ -33,6 +34,8 @@ export interface HttpFixtureOptions {
   withoutSalesChannels?: boolean
   /** More api key module options (merged over the fast test scrypt). */
   apiKey?: Record<string, unknown>
+  /** Where the built dashboard is (served at /app); the package's dist/dashboard when omitted. */
+  dashboard?: DashboardOptions
 }
 
 export function testConfig(databaseUrl: string, options: HttpFixtureOptions = {}): MedusaConfig {
@@ -53,7 +56,7 @@ export async function setupHttpApp(options: HttpFixtureOptions = {}): Promise<Ht
   const medusa = await loadMedusaApp({ directory, config })
   const errors: string[] = []
   const logger: HttpLogger = { info: () => undefined, error: (message) => errors.push(message) }
-  const app = createApp({ container: medusa.container, directory: options.directory, bodyLimit: options.bodyLimit, logger })
+  const app = createApp({ container: medusa.container, directory: options.directory, bodyLimit: options.bodyLimit, logger, dashboard: options.dashboard })
   const apiKeys = medusa.container.resolve<IApiKeyModuleService>(Modules.API_KEY)
   const admin = await apiKeys.createApiKeys({ title: "admin", type: "secret", created_by: "test" })
   return {

@@ -17,7 +17,8 @@ function scalar(value: unknown): string {
 
 function collect(key: string, value: unknown, pairs: Pair[]): void {
   if (value === undefined) return
-  // As qs.stringify does: a null becomes an empty value (the server then says what it expected).
+  // As qs.stringify does: a null becomes an empty value. The server reads an empty date `$eq`/`$ne`
+  // as null (`revoked_at: { $eq: null }`: never revoked); elsewhere it says what it expected.
   if (value === null) {
     pairs.push([key, ""])
   } else if (Array.isArray(value)) {

@@ -1,6 +1,7 @@
 import type { Server } from "node:http"
 import { createHttpServer, timeoutsFromEnvironment } from "../../framework/http/server"
-import { createApp } from "../../http"
+import { BUILT_DASHBOARD, createApp } from "../../http"
+import { DASHBOARD_PATH } from "../../framework/http/dashboard"
 import { loadMedusaApp, runAppMigrations, type MedusaApp } from "../../medusa-app"
 import { MedusaError } from "../../framework/modules-sdk/medusa-error"
 import type { ChangeFeed } from "../../framework/modules-sdk/change-feed"
@@ -88,9 +89,15 @@ export async function start(args: string[], ctx: CliContext): Promise<number> {
     const feed = app.container.resolve<ChangeFeed | undefined>(ContainerRegistrationKeys.CHANGE_FEED)
     if (feed) ctx.info(feed.describe())
     for (const line of describeStoreDefaults(await ensureStoreDefaults(app, db.url))) ctx.info(line)
-    const server = createHttpServer(createApp({ container: app.container, directory: project.directory }), timeoutsFromEnvironment())
+    const http = createApp({ container: app.container, directory: project.directory })
+    const server = createHttpServer(http, timeoutsFromEnvironment())
     const actualPort = await listen(server, port, process.env.HOST || undefined)
     ctx.out(`Server is ready on http://localhost:${actualPort}`)
+    ctx.info(
+      http.dashboardServed
+        ? `Admin dashboard: http://localhost:${actualPort}${DASHBOARD_PATH}`
+        : `Admin dashboard not built (${BUILT_DASHBOARD} is missing): run "npm run build" to serve it at ${DASHBOARD_PATH}`
+    )
 
     const signal = await stopRequested
     ctx.info(`Received ${signal}: finishing in-flight requests`)

@@ -9,6 +9,7 @@ import { errorHandler, notFoundHandler, RETRY_AFTER_SECONDS, type HttpLogger } f
 import { HEALTH_CHECK } from "../modules-sdk/app/load-app"
 import { mountFileRoutes, type FileRoute } from "./file-routes"
 import { requestScope } from "./request-scope"
+import { dashboardRouter, type DashboardOptions } from "./dashboard"
 
 export interface CreateAppOptions {
   /** The app container from `loadMedusaApp`. */
@@ -25,6 +26,8 @@ export interface CreateAppOptions {
   guards?: { path: string; handler: RequestHandler }[]
   /** Origins a /store preflight is granted beyond storeCors (the real request is checked by the guards). */
   storePreflightOrigins?: PreflightOriginCheck
+  /** The built admin dashboard, served at /app (with `/` linking to it). None when omitted. */
+  dashboard?: DashboardOptions
 }
 
 export const DEFAULT_BODY_LIMIT = "100kb"
@@ -35,15 +38,20 @@ export const consoleLogger: HttpLogger = {
 }
 
 /** The express app, the routes it found in the app folder, and the built-in ones. */
-export type MedusaExpressApp = Express & { fileRoutes: FileRoute[]; builtInRoutes: FileRoute[] }
+export type MedusaExpressApp = Express & {
+  fileRoutes: FileRoute[]
+  builtInRoutes: FileRoute[]
+  /** Whether the admin dashboard is served at /app (its build was found). */
+  dashboardServed: boolean
+}
 
 /**
  * The HTTP host: a request scope per request, secret-key authentication on /admin and the given
- * guards, the body parser, the app's file routes, then the built-in route files, then 404 and
- * Medusa's error bodies for everything that goes wrong.
+ * guards, the body parser, the app's file routes, then the built-in route files, then `/` and the
+ * dashboard at /app, then 404 and Medusa's error bodies for everything that goes wrong.
  */
 export function createHttpApp(options: CreateAppOptions): MedusaExpressApp {
-  const { container, directory, bodyLimit = DEFAULT_BODY_LIMIT, logger = consoleLogger, builtInApi, guards = [], storePreflightOrigins } = options
+  const { container, directory, bodyLimit = DEFAULT_BODY_LIMIT, logger = consoleLogger, builtInApi, guards = [], storePreflightOrigins, dashboard } = options
   const app = express() as MedusaExpressApp
   app.disable("x-powered-by")
   // qs parsing, so filters such as created_at[$gt]=… and id[]=… arrive as objects and arrays.
@@ -79,6 +87,9 @@ export function createHttpApp(options: CreateAppOptions): MedusaExpressApp {
   app.use(builtInRouter)
   app.fileRoutes = appRoutes
   app.builtInRoutes = builtInRoutes
+  const { router: dashboardRoutes, served } = dashboardRouter(dashboard)
+  app.use(dashboardRoutes)
+  app.dashboardServed = served
 
   app.use(notFoundHandler)
   app.use(errorHandler(logger))

@@ -24,3 +24,5 @@ export type {
 } from "./types"
 export { createHttpServer, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from "./server"
 export type { ServerTimeouts } from "./server"
+export { DASHBOARD_PATH, dashboardRouter, isDashboardBuilt } from "./dashboard"
+export type { DashboardOptions } from "./dashboard"

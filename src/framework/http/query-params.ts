@@ -18,12 +18,19 @@ const dateValue = z.string().transform((text, ctx) => {
 
 const dateList = z.preprocess((value) => (typeof value === "string" ? [value] : value), z.array(dateValue))
 
+/**
+ * "No date": an empty `$eq` / `$ne` (`revoked_at[$eq]=`, or a bare `revoked_at=`) is null, the
+ * way qs (and the SDK) write a null, so a list can ask for keys that were never revoked. The
+ * service refuses it on a column that cannot be null.
+ */
+const dateOrNone = z.union([z.literal("").transform(() => null), dateValue])
+
 /** `created_at=…` (equality) or an operator map: `created_at[$gt]=…&created_at[$lte]=…`. */
 export const dateFilter = z.preprocess(
   (value) => (typeof value === "string" ? { $eq: value } : value),
   z.strictObject({
-    $eq: dateValue.optional(),
-    $ne: dateValue.optional(),
+    $eq: dateOrNone.optional(),
+    $ne: dateOrNone.optional(),
     $gt: dateValue.optional(),
     $gte: dateValue.optional(),
     $lt: dateValue.optional(),

@@ -1,0 +1,11 @@
+/**
+ * The project's JS SDK, bundled into the page: every call the dashboard makes goes through it.
+ * It imports nothing from the server at runtime (its types come from the server as types only).
+ */
+export { default as Medusa, FetchError } from "../../src/sdk"
+export type {
+  AdminApiKey,
+  AdminCreateApiKey,
+  AdminGetApiKeysParams,
+  AdminSalesChannel,
+} from "../../src/sdk"

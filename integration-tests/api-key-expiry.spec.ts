@@ -174,7 +174,7 @@ describe("expiry through the module", () => {
     await expectMedusaError(
       f.service.revoke(publishable.id),
       MedusaError.Types.NOT_ALLOWED,
-      containing(`Api key ${publishable.id} expired at ${new Date(publishable.expires_at!).toISOString()}; a revocation or expiry that has taken effect is final`)
+      containing(`Api key ${publishable.id} expired at ${new Date(publishable.expires_at!).toISOString()}; an expiry that has taken effect is final`)
     )
     // A key that expires later can be revoked earlier: that is how an expiry is brought forward.
     const later = await f.service.createApiKeys({ title: "later", type: "secret", created_by: "revoker-2", expires_in: 3600 })

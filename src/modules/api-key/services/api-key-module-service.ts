@@ -406,8 +406,11 @@ function assertRevocable(keys: ApiKeyRow[], now: Date, revokedAt: Date, unschedu
   }
   if (revoked.length) {
     const key = revoked[0]
-    const ended = key.revoked_at && key.revoked_at.getTime() <= now.getTime() ? `was revoked at ${key.revoked_at.toISOString()}` : `expired at ${key.expires_at!.toISOString()}`
-    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Api key ${key.id} ${ended}; a revocation or expiry that has taken effect is final`)
+    const ended =
+      key.revoked_at && key.revoked_at.getTime() <= now.getTime()
+        ? `was revoked at ${key.revoked_at.toISOString()}; a revocation that has taken effect is final`
+        : `expired at ${key.expires_at!.toISOString()}; an expiry that has taken effect is final`
+    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Api key ${key.id} ${ended}`)
   }
   for (const key of keys) {
     if (!key.revoked_at) continue

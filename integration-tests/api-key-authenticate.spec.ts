@@ -214,8 +214,8 @@ describe("authenticate with thousands of keys present", () => {
       .replace(/^.*?\[query\]\s*/, "")
       .replace(/\s*\[took .*$/, "")
     // The module logs placeholders, never values; bind values of the same shape.
-    expect(sql).toMatch(/"token_lookup" = \$1 .*"redacted" = \$2\).*"type" = \$3 .*"revoked_at" > \$4\) limit \$5$/)
-    const plan = await f.query(`explain ${sql}`, ["0".repeat(64), "sk_abc***001", "secret", new Date(), 2])
+    expect(sql).toMatch(/"token_lookup" = \$1 .*"redacted" = \$2\).*"type" = \$3 .*"revoked_at" > \$4\).*"expires_at" > \$5\) limit \$6$/)
+    const plan = await f.query(`explain ${sql}`, ["0".repeat(64), "sk_abc***001", "secret", new Date(), new Date(), 2])
     const text = plan.map((row: any) => row["QUERY PLAN"]).join("\n")
     expect(text).toMatch(/Index/)
     expect(text).not.toMatch(/Seq Scan/)

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util"
+import { parseDuration } from "../framework/modules-sdk/duration"
 import { UsageError } from "./io"
 
 type Options = NonNullable<ParseArgsConfig["options"]>
@@ -31,4 +32,15 @@ export function parseCount(command: string, name: string, value: string | undefi
     throw new UsageError(`--${name} must be a whole number of 0 or more; got "${value}"`, command)
   }
   return n
+}
+
+/** A duration such as 30d, 12h, 15m or 90s, in seconds, e.g. --expires-in 30d (0s only when `allowZero`). */
+export function parseDurationOption(command: string, name: string, value: string | undefined, allowZero = false): number | undefined {
+  if (value === undefined) return undefined
+  const seconds = parseDuration(value)
+  if (seconds === null || (seconds === 0 && !allowZero)) {
+    const size = allowZero ? "a whole number" : "a whole number above 0"
+    throw new UsageError(`--${name} must be ${size} with a unit: s, m, h or d (e.g. 30d, 12h); got "${value}"`, command)
+  }
+  return seconds
 }

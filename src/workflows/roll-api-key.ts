@@ -15,14 +15,15 @@ export interface RollApiKeyInput {
 
 /**
  * Rolls a key without a moment where the store has none: the successor (same title, type,
- * creator and sales channels) is created first, then the old key is revoked, naming its successor
+ * creator, sales channels and lifetime length) is created first, then the old key is revoked, naming its successor
  * (the key history records the roll). If that revoke fails, the successor and its links are
  * removed again. The history's actor is `revoked_by`, or the run's `context.actor`.
  */
 export const rollApiKeyWorkflow = createWorkflow(rollApiKeyWorkflowId, (input: WorkflowData<RollApiKeyInput>) => {
   const target = getApiKeyToRollStep({ id: input.id })
   const successorInput = transform({ target }, ({ target }) => ({
-    api_keys: [{ title: target.key.title, type: target.key.type, created_by: target.key.created_by }],
+    // predecessor_id: the successor lives as long as the old key was meant to (within maxLifetime).
+    api_keys: [{ title: target.key.title, type: target.key.type, created_by: target.key.created_by, predecessor_id: target.key.id }],
   }))
   const created = createApiKeysStep(successorInput)
   const successor = transform({ created }, ({ created }) => created[0])

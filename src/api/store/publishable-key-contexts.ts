@@ -5,6 +5,7 @@ import type { ChangeFeed, ChangeMessage } from "../../framework/modules-sdk/chan
 import { ChangeSafeCache, type ChangeSafeCacheSettings, type ChangeSafeCacheStats } from "../../framework/modules-sdk/change-safe-cache"
 import { publishableApiKeySalesChannel } from "../../links"
 import { ApiKey } from "../../modules/api-key/models/api-key"
+import { inactiveFrom } from "../../modules/api-key/utils/active"
 import { SalesChannel } from "../../modules/sales-channel"
 import { apiKeyService, hasSalesChannels, queryService } from "../utils"
 
@@ -13,6 +14,8 @@ export interface PublishableKeyRecord {
   id: string
   token: string
   revoked_at: Date | null
+  /** When the key expires (null: never); an expired key is refused like a revoked one. */
+  expires_at: Date | null
   /** Its linked sales channels that exist and are enabled: what a storefront may read through it. */
   sales_channel_ids: readonly string[]
   /** The browser origins the key may be used from (see allowed-origins.ts); null: any, as in Medusa. */
@@ -34,12 +37,22 @@ function digestOf(token: string): string {
 async function readPublishableKey(scope: AwilixContainer, token: string): Promise<PublishableKeyRecord | undefined> {
   const filters = { token, type: "publishable" as const }
   if (!hasSalesChannels(scope)) {
-    const [key] = await apiKeyService(scope).listApiKeys(filters, { select: ["id", "token", "revoked_at", "allowed_origins"], take: 1 })
-    return key && freeze({ id: key.id, token: key.token, revoked_at: key.revoked_at ?? null, sales_channel_ids: [], allowed_origins: key.allowed_origins ?? null })
+    const [key] = await apiKeyService(scope).listApiKeys(filters, { select: ["id", "token", "revoked_at", "expires_at", "allowed_origins"], take: 1 })
+    return (
+      key &&
+      freeze({
+        id: key.id,
+        token: key.token,
+        revoked_at: key.revoked_at ?? null,
+        expires_at: key.expires_at ?? null,
+        sales_channel_ids: [],
+        allowed_origins: key.allowed_origins ?? null,
+      })
+    )
   }
   const { data } = await queryService(scope).graph({
     entity: ApiKey.tableName,
-    fields: ["id", "token", "revoked_at", "allowed_origins", "sales_channels.id", "sales_channels.is_disabled"],
+    fields: ["id", "token", "revoked_at", "expires_at", "allowed_origins", "sales_channels.id", "sales_channels.is_disabled"],
     filters,
   })
   const key = data[0]
@@ -49,6 +62,7 @@ async function readPublishableKey(scope: AwilixContainer, token: string): Promis
     id: key.id,
     token: key.token,
     revoked_at: key.revoked_at ?? null,
+    expires_at: key.expires_at ?? null,
     sales_channel_ids: channels.filter((channel) => !channel.is_disabled).map((channel) => channel.id),
     allowed_origins: (key.allowed_origins as string[] | undefined) ?? null,
   })
@@ -69,7 +83,7 @@ interface Flight {
 /**
  * The store guard's memory: publishable key → its record and sales channels, served with no query
  * for a warm key, by the same rules as `authenticate`'s cache (see ChangeSafeCache): a key
- * revoked for a later moment stops at that moment with no invalidation; tokens that match no key
+ * revoked for a later moment, or expiring, stops at that moment with no invalidation; tokens that match no key
  * are remembered briefly (a garbage flood costs no queries); everything is bounded by `max`; and
  * the cache serves only while the app's change feed is live, so a change made by any process is
  * seen here within `propagationMs`.
@@ -86,7 +100,7 @@ export class PublishableKeyContexts {
   constructor(settings: ChangeSafeCacheSettings | false, feed: ChangeFeed | undefined) {
     if (!settings || !feed) return
     const cache = new ChangeSafeCache<PublishableKeyRecord>(settings, {
-      validUntil: (key) => (key.revoked_at ? key.revoked_at.getTime() : Infinity),
+      validUntil: inactiveFrom,
       idsOf: (key) => [key.id],
     })
     const linkTable = publishableApiKeySalesChannel.tableName

@@ -1,6 +1,6 @@
 import { Modules } from "../../framework/modules-sdk/definitions"
 import type { ApiKeyHistoryDTO, IApiKeyModuleService } from "../../modules/api-key"
-import { parseCommandArgs, parseCount, requireOption } from "../args"
+import { parseCommandArgs, parseCount, parseDurationOption, requireOption } from "../args"
 import { EXIT_OK, UsageError, type CliContext } from "../io"
 import { table } from "./keys"
 import { withApp } from "./with-app"
@@ -16,7 +16,7 @@ function describeEntry(entry: ApiKeyHistoryDTO): string {
   const previous = data.previous_revoked_at ? ` (was scheduled for ${at(data.previous_revoked_at)})` : ""
   switch (entry.action) {
     case "created":
-      return `${data.type} key "${data.title}" ${data.redacted}, created by ${data.created_by}`
+      return `${data.type} key "${data.title}" ${data.redacted}, created by ${data.created_by}${data.expires_at ? `, expires ${at(data.expires_at)}` : ""}`
     case "title_changed":
       return `title "${data.title?.from}" → "${data.title?.to}"`
     case "revoked":
@@ -63,23 +63,11 @@ export async function keysHistory(args: string[], ctx: CliContext): Promise<numb
   return EXIT_OK
 }
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 }
-
-/** `90d`, `12h`, `30m`, `45s` → milliseconds. */
-function parseAge(command: string, value: string): number {
-  const match = /^(\d+)([smhd])$/.exec(value.trim())
-  const ms = match ? Number(match[1]) * UNIT_SECONDS[match[2]] * 1000 : NaN
-  if (!match || !Number.isSafeInteger(ms)) {
-    throw new UsageError(`--older-than must be a whole number with a unit: s, m, h or d (e.g. 90d); got "${value}"`, command)
-  }
-  return ms
-}
-
 /** keys:history-prune --older-than 90d: the history's retention (entries are kept until pruned). */
 export async function keysHistoryPrune(args: string[], ctx: CliContext): Promise<number> {
   const command = "keys:history-prune"
   const { values } = parseCommandArgs(command, args, { "older-than": { type: "string" } })
-  const before = new Date(Date.now() - parseAge(command, requireOption(command, "older-than", values["older-than"])))
+  const before = new Date(Date.now() - parseDurationOption(command, "older-than", requireOption(command, "older-than", values["older-than"]), true)! * 1000)
   const deleted = await withApp(ctx, (app) =>
     app.container.resolve<IApiKeyModuleService>(Modules.API_KEY).pruneApiKeyHistory({ older_than: before })
   )

@@ -1,6 +1,6 @@
 import { Modules } from "../../framework/modules-sdk/definitions"
-import { isActiveApiKey, type ApiKeyDTO, type IApiKeyModuleService } from "../../modules/api-key"
-import { parseCommandArgs, parseCount, requireOption } from "../args"
+import { activeApiKeyCondition, isActiveApiKey, type ApiKeyDTO, type FilterableApiKeyProps, type IApiKeyModuleService } from "../../modules/api-key"
+import { parseCommandArgs, parseCount, parseDurationOption, requireOption } from "../args"
 import { EXIT_OK, UsageError, type CliContext } from "../io"
 import { withApp } from "./with-app"
 import { rollApiKeyWorkflow } from "../../workflows/roll-api-key"
@@ -23,27 +23,35 @@ export async function keysCreate(args: string[], ctx: CliContext): Promise<numbe
     type: { type: "string" },
     title: { type: "string" },
     "created-by": { type: "string" },
+    "expires-in": { type: "string" },
   })
   const type = keyType(command, values.type, true)!
   const title = requireOption(command, "title", values.title)
   const createdBy = values["created-by"] ?? "cli"
+  const expiresIn = parseDurationOption(command, "expires-in", values["expires-in"])
   const key = await withApp(ctx, (app) =>
-    app.container.resolve<IApiKeyModuleService>(Modules.API_KEY).createApiKeys({ title, type, created_by: createdBy })
+    app.container
+      .resolve<IApiKeyModuleService>(Modules.API_KEY)
+      .createApiKeys({ title, type, created_by: createdBy, ...(expiresIn ? { expires_in: expiresIn } : {}) })
   )
   // The token alone on stdout, so `TOKEN=$(… keys:create …)` captures exactly it.
   ctx.out(key.token)
+  const expires = key.expires_at ? ` It expires at ${new Date(key.expires_at).toISOString()}.` : ""
   ctx.info(
     type === "secret"
-      ? `Created secret key ${key.id} (${key.redacted}). Its token is shown only this once: store it now.`
-      : `Created publishable key ${key.id} (${key.redacted}).`
+      ? `Created secret key ${key.id} (${key.redacted}).${expires} Its token is shown only this once: store it now.`
+      : `Created publishable key ${key.id} (${key.redacted}).${expires}`
   )
   return EXIT_OK
 }
 
+/** active, or the key's end: whichever of its revocation and expiry comes (or came) first. */
 function status(key: ApiKeyDTO, now: Date): string {
-  if (!key.revoked_at) return "active"
-  const at = new Date(key.revoked_at).toISOString()
-  return isActiveApiKey(key, now) ? `revokes ${at}` : `revoked ${at}`
+  const revokes = key.revoked_at ? new Date(key.revoked_at) : null
+  const expires = key.expires_at ? new Date(key.expires_at) : null
+  if (!revokes && !expires) return "active"
+  const [word, at] = revokes && (!expires || revokes <= expires) ? ["revoke", revokes] : ["expire", expires!]
+  return `${word}${isActiveApiKey(key, now) ? "s" : "d"} ${at.toISOString()}`
 }
 
 export function table(rows: string[][]): string[] {
@@ -53,12 +61,19 @@ export function table(rows: string[][]): string[] {
 
 export async function keysList(args: string[], ctx: CliContext): Promise<number> {
   const command = "keys:list"
-  const { values } = parseCommandArgs(command, args, { type: { type: "string" }, json: { type: "boolean" } })
+  const { values } = parseCommandArgs(command, args, { type: { type: "string" }, json: { type: "boolean" }, expiring: { type: "string" } })
   const type = keyType(command, values.type, false)
+  const expiring = parseDurationOption(command, "expiring", values.expiring)
+  const filters: FilterableApiKeyProps[] = type ? [{ type }] : []
+  if (expiring) {
+    // Active keys whose expiry falls within the window, soonest first.
+    const now = new Date()
+    filters.push(activeApiKeyCondition(now), { expires_at: { $lte: new Date(now.getTime() + expiring * 1000) } })
+  }
   const keys = await withApp(ctx, (app) =>
     app.container
       .resolve<IApiKeyModuleService>(Modules.API_KEY)
-      .listApiKeys(type ? { type } : {}, { order: { created_at: "ASC" } })
+      .listApiKeys(filters.length ? { $and: filters } : {}, { order: expiring ? { expires_at: "ASC" } : { created_at: "ASC" } })
   )
   if (values.json) {
     // The service already blanks secret tokens; publishable tokens are public by design.
@@ -66,7 +81,7 @@ export async function keysList(args: string[], ctx: CliContext): Promise<number>
     return EXIT_OK
   }
   if (!keys.length) {
-    ctx.info("No api keys yet: create one with keys:create --type secret --title NAME")
+    ctx.info(expiring ? `No active key expires within ${values.expiring}` : "No api keys yet: create one with keys:create --type secret --title NAME")
     return EXIT_OK
   }
   const now = new Date()

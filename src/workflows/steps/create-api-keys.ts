@@ -14,8 +14,8 @@ export const createApiKeysStep = createStep(
   async (createdIds: string[] | undefined, step) => {
     if (!createdIds?.length) return
     const service = apiKeyService(step.container)
-    // delete only takes revoked keys, so revoke what is still valid first.
-    const stillValid = (await service.listApiKeys({ id: createdIds }, { select: ["id", "revoked_at"] }))
+    // delete only takes revoked (or expired) keys, so revoke what is still valid first.
+    const stillValid = (await service.listApiKeys({ id: createdIds }, { select: ["id", "revoked_at", "expires_at"] }))
       .filter((key) => isActiveApiKey(key))
       .map((key) => key.id)
     if (stillValid.length) await service.revoke(stillValid, undefined, callerContext(step))

@@ -5,13 +5,15 @@ import { apiKeyService, salesChannelIdsOf } from "./services"
 
 export const getApiKeyToRollStepId = "get-api-key-to-roll"
 
-/** The key to roll and its sales channels; a key whose revocation has taken effect cannot roll. */
+/** The key to roll and its sales channels; a key whose revocation or expiry has taken effect cannot roll. */
 export const getApiKeyToRollStep = createStep(
   { name: getApiKeyToRollStepId, noCompensation: true },
   async (input: { id: string }, { container }): Promise<{ key: ApiKeyDTO; sales_channel_ids: string[] }> => {
     const key = await apiKeyService(container).retrieveApiKey(input.id)
     if (!isActiveApiKey(key)) {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cannot roll api key ${key.id}: it is already revoked. Create a new key instead.`)
+      // An expired key counts as revoked: its token is gone for good, so there is nothing to carry over.
+      const ended = key.revoked_at && new Date(key.revoked_at) <= new Date() ? "it is already revoked" : `it expired at ${new Date(key.expires_at!).toISOString()}`
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cannot roll api key ${key.id}: ${ended}. Create a new key instead.`)
     }
     if (key.revoked_at) {
       throw new MedusaError(

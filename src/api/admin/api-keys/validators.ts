@@ -27,6 +27,9 @@ export const AdminCreateApiKey = z.strictObject({
   title: z.string(),
   type: z.enum(["publishable", "secret"]),
   ...keySettings,
+  /** When the key stops working (ISO 8601, in the future); or `expires_in` seconds from now. The module checks both. */
+  expires_at: z.string().nullable().optional(),
+  expires_in: z.number().nullable().optional(),
 })
 /** Body of POST /admin/api-keys: the key, and the `additional_data` handed to the apiKeysCreated hook. */
 export const AdminCreateApiKeyWithAdditionalData = WithAdditionalData(AdminCreateApiKey)
@@ -36,6 +39,10 @@ export type AdminCreateApiKeyType = z.output<typeof AdminCreateApiKey> & Additio
 export const AdminUpdateApiKey = z.strictObject({
   title: z.string().optional(),
   ...keySettings,
+  // Named only to say why it is refused: an expiry is fixed at creation.
+  expires_at: z
+    .custom<never>((value) => value === undefined, { message: "expires_at is set at creation and cannot change; revoke the key (with revoke_in) to end it earlier" })
+    .optional(),
 })
 /** Body of POST /admin/api-keys/:id: the title, and `additional_data` passed to the update workflow. */
 export const AdminUpdateApiKeyWithAdditionalData = WithAdditionalData(AdminUpdateApiKey)

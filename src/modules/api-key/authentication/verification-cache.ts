@@ -1,5 +1,6 @@
 import { MedusaError } from "../../../framework/modules-sdk/medusa-error"
 import type { ApiKeyRow as ApiKey } from "../models/api-key"
+import { inactiveFrom } from "../utils/active"
 import type { AuthCacheOption } from "../types/options"
 import { ChangeSafeCache, unknownTokenPrefix, UNKNOWN_PREFIX_LENGTH, type ChangeSafeCacheStats } from "../../../framework/modules-sdk/change-safe-cache"
 
@@ -13,13 +14,13 @@ export type VerificationCacheStats = ChangeSafeCacheStats
 
 /**
  * What `authenticate` remembers, by the SHA-256 lookup digest of the token (never the token): the
- * key's public fields only (no hash, no salt). A key revoked for a future moment stops
- * authenticating at that moment with no invalidation; every change to a key drops it (see
+ * key's public fields only (no hash, no salt). A key revoked for a future moment, or expiring,
+ * stops authenticating at that moment with no invalidation; every change to a key drops it (see
  * ChangeSafeCache for the rules that keep an entry from outliving a revocation).
  */
 export class VerificationCache extends ChangeSafeCache<ApiKey> {
   constructor(settings: AuthCacheSettings) {
-    super(settings, { validUntil: (key) => (key.revoked_at ? key.revoked_at.getTime() : Infinity), idsOf: (key) => [key.id] })
+    super(settings, { validUntil: inactiveFrom, idsOf: (key) => [key.id] })
   }
 }
 

@@ -8,6 +8,7 @@ import type { ApiKeyModuleOptions, HashFormat } from "../types/options"
 import { validateLegacyVerificationOption, type LegacyVerificationSettings } from "../authentication/legacy-guard"
 import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "../../../framework/modules-sdk/options"
 import { knownScopes } from "../services/key-settings"
+import { validateMaxLifetimeOption, type MaxLifetimeSettings } from "../services/key-lifetime"
 import { parseScope } from "../utils/scopes"
 import { CHANGE_FEED_OPTION_KEYS, validateChangeFeedOption } from "../../../framework/modules-sdk/change-feed-selection"
 
@@ -22,6 +23,7 @@ const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
   changeFeed: CHANGE_FEED_OPTION_KEYS,
   hashFormat: [], // a plain value, listed so it is a known top-level option
   customScopes: [],
+  maxLifetime: ["secret", "publishable"],
 }
 
 export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & {
@@ -33,6 +35,8 @@ export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & {
   legacyVerification: LegacyVerificationSettings
   /** Every scope a key may hold: the built-in ones and `customScopes`. */
   knownScopes: ReadonlySet<string>
+  /** Seconds per key type; empty (no maximum) unless the option sets one. */
+  maxLifetime: MaxLifetimeSettings
 }
 
 /**
@@ -72,6 +76,7 @@ export function normalizeApiKeyModuleOptions(raw: unknown): NormalizedApiKeyModu
     legacyVerification: validateLegacyVerificationOption(options.legacyVerification),
     changeFeed: validateChangeFeedOption(options.changeFeed),
     knownScopes: knownScopes(validateCustomScopes(options.customScopes)),
+    maxLifetime: validateMaxLifetimeOption(options.maxLifetime),
   }
 }
 

@@ -19,7 +19,7 @@ export class ApiKeyRepository extends ModelRepository<ApiKeyRow> {
     await this.update(em, ids, { revoked_at: revokedAt, revoked_by: revokedBy }, now)
   }
 
-  /** Ids among `ids` that are still active (never revoked, or revoked only in the future). */
+  /** Ids among `ids` that are still active (neither revoked nor expired, or only in the future). */
   async findActiveIds(em: EntityManager, ids: string[], now: Date): Promise<string[]> {
     if (!ids.length) return []
     const rows = await this.select(em, { $and: [{ id: { $in: ids } }, activeApiKeyCondition(now)] }, { fields: ["id"], orderBy: { id: "asc" } })

@@ -40,6 +40,7 @@ import {
 } from "./history"
 import { validateCreateInput, validateKeyUpdate, validateRevokeInput, type RevokeOptions } from "./input"
 import { API_KEY_SETTING_FIELDS, assertSettingsFitType } from "./key-settings"
+import { KeyLifetimePolicy, type LifetimeFacts } from "./key-lifetime"
 import { SecretKeyLimit } from "./secret-key-limit"
 
 interface InjectedDependencies extends ServiceDependencies {
@@ -71,6 +72,7 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
   protected readonly history_: ApiKeyHistoryRecorder
   protected readonly historyRepository_: ApiKeyHistoryRepository
   protected readonly options_: NormalizedApiKeyModuleOptions
+  protected readonly lifetime_: KeyLifetimePolicy
 
   constructor(deps: InjectedDependencies) {
     super(deps)
@@ -82,6 +84,7 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     this.historyRepository_ = deps.apiKeyHistoryRepository
     this.options_ = deps.apiKeyOptions
     this.secretKeyLimit_ = new SecretKeyLimit(deps.apiKeyRepository, deps.apiKeyOptions.secretKeyLimit)
+    this.lifetime_ = new KeyLifetimePolicy(deps.apiKeyOptions.maxLifetime)
   }
 
   // ---- how the generated methods treat api keys --------------------------------------------
@@ -103,8 +106,10 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     return dto
   }
 
+  /** An asked-for expiry becomes its instant here, checked against `maxLifetime` (the call's `where` names the key). */
   protected parseCreate_(_name: string, data: unknown, where: string): Row {
-    return validateCreateInput(data, where, this.options_.knownScopes)
+    const { expires_in, ...input } = validateCreateInput(data, where, this.options_.knownScopes)
+    return { ...input, expires_at: this.lifetime_.requestedExpiry(input.type as ApiKeyType, { expires_in, expires_at: input.expires_at }, new Date(), where) }
   }
 
   protected parseUpdate_(_name: string, data: unknown, where: string): Row {
@@ -139,6 +144,8 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     const actor = contextActor(sharedContext)
     // Reject over-limit calls before paying for scrypt.
     this.secretKeyLimit_.assertBatchWithinLimit(keys)
+    const now = new Date()
+    const predecessors = await this.findPredecessors_(keys, sharedContext)
     const rawTokens = new Map<string, string>()
     const rows: Partial<ApiKeyRow>[] = []
     // Hashing happens outside the transaction: no row lock or advisory lock is held for ~40 ms.
@@ -157,6 +164,7 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
         type,
         token_lookup: hashed ? tokenLookupDigest(token) : null,
         created_by: input.created_by,
+        expires_at: (input.expires_at as Date | undefined) ?? this.lifetime_.defaultExpiry(type, now, predecessors.get(input.predecessor_id!)),
         scopes: input.scopes ?? null,
         allowed_origins: input.allowed_origins ?? null,
         rate_limit: input.rate_limit ?? null,
@@ -180,6 +188,19 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     // The create response is the only place a secret key's raw token ever appears.
     // `salt` is present with the value undefined, as on Medusa's create results (JSON leaves it out).
     return rows.map((r) => ({ ...this.serialize_("ApiKey", byId.get(r.id!)!), token: rawTokens.get(r.id!), salt: undefined }))
+  }
+
+  /** The keys that new keys replace (a roll), for their lifetime; deleted ones too, since the successor outlives them. */
+  private async findPredecessors_(keys: CreateApiKeyDTO[], sharedContext?: Context): Promise<Map<string, LifetimeFacts>> {
+    const ids = [...new Set(keys.flatMap((key) => (key.predecessor_id ? [key.predecessor_id] : [])))]
+    if (!ids.length) return new Map()
+    const plausible = ids.filter(isPlausibleId)
+    const em = readManager(this.orm_, sharedContext)
+    const found = await this.keys_.findByIds(em, plausible, { withDeleted: true, fields: ["id", "created_at", "expires_at"] }).catch(translateDatabaseError)
+    const byId = new Map<string, LifetimeFacts>(found.map((key) => [key.id, key]))
+    const missing = ids.filter((id) => !byId.has(id))
+    if (missing.length) throw notFound(ApiKey.name, missing)
+    return byId
   }
 
   // ---- revoke ------------------------------------------------------------------------------
@@ -372,7 +393,8 @@ const translateDatabaseError = databaseErrorTranslator("An api key with the same
 
 /**
  * The lifecycle rules of a revocation, checked on the locked rows: one that has taken effect is
- * final (Medusa's message for secret keys; publishable keys too, so re-revoking never un-revokes),
+ * final, and an expired key counts as revoked (Medusa's message for secret keys; publishable keys
+ * too, so re-revoking never un-revokes),
  * and one that is scheduled can only be brought forward. `unscheduledOnly` (used by roll) also
  * refuses a key whose revocation is already scheduled, so concurrent rolls make one successor.
  */
@@ -384,10 +406,11 @@ function assertRevocable(keys: ApiKeyRow[], now: Date, revokedAt: Date, unschedu
   }
   if (revoked.length) {
     const key = revoked[0]
-    throw new MedusaError(
-      MedusaError.Types.NOT_ALLOWED,
-      `Api key ${key.id} was revoked at ${key.revoked_at!.toISOString()}; a revocation that has taken effect is final`
-    )
+    const ended =
+      key.revoked_at && key.revoked_at.getTime() <= now.getTime()
+        ? `was revoked at ${key.revoked_at.toISOString()}; a revocation that has taken effect is final`
+        : `expired at ${key.expires_at!.toISOString()}; an expiry that has taken effect is final`
+    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Api key ${key.id} ${ended}`)
   }
   for (const key of keys) {
     if (!key.revoked_at) continue

@@ -30,6 +30,7 @@ interface KeyFacts {
   redacted?: string
   created_by?: string
   revoked_at?: Date | string | null
+  expires_at?: Date | string | null
 }
 
 const iso = (date: Date | string) => new Date(date).toISOString()
@@ -48,7 +49,13 @@ export function createdEntries(keys: KeyFacts[], actor: string | null): HistoryE
     action: ApiKeyHistoryAction.CREATED,
     // The creator unless the caller says otherwise (a roll creates the successor in the original creator's name).
     actor: actor ?? key.created_by ?? null,
-    data: { title: key.title, type: key.type, redacted: key.redacted, created_by: key.created_by },
+    data: {
+      title: key.title,
+      type: key.type,
+      redacted: key.redacted,
+      created_by: key.created_by,
+      ...(key.expires_at ? { expires_at: iso(key.expires_at) } : {}),
+    },
   }))
 }
 

@@ -2,11 +2,15 @@ import { invalid, isPlainObject } from "../../../framework/modules-sdk/errors"
 import { assertPlainText, requireNonEmptyString } from "../../../framework/modules-sdk/service"
 import { ApiKeyType } from "../models/api-key"
 import type { CreateApiKeyDTO, RevokeApiKeyDTO, UpdateApiKeyDTO } from "../types/api-key"
+import { validateExpiryInput, type ExpiryInput } from "./key-lifetime"
 import { assertSettingsFitType, validateSettings } from "./key-settings"
 
 /** Input checks of the api key module's own methods: each error names the field and what it needs. */
 
-export function validateCreateInput(data: unknown, where: string, knownScopes: ReadonlySet<string>): CreateApiKeyDTO {
+/** A checked create input: the asked-for expiry is a Date or a number of seconds (see KeyLifetimePolicy). */
+export type ParsedCreateInput = Omit<CreateApiKeyDTO, keyof ExpiryInput> & ExpiryInput
+
+export function validateCreateInput(data: unknown, where: string, knownScopes: ReadonlySet<string>): ParsedCreateInput {
   if (!isPlainObject(data)) {
     throw invalid(`Each api key to create must be an object with title, type and created_by${where}`)
   }
@@ -21,6 +25,7 @@ export function validateCreateInput(data: unknown, where: string, knownScopes: R
     type,
     created_by: requireNonEmptyString(data.created_by, "created_by", where),
     ...settings,
+    ...validateExpiryInput(data, where),
   }
 }
 

@@ -12,6 +12,19 @@ export interface CreateApiKeyDTO extends ApiKeySettings {
   title: string
   type: ApiKeyType | `${ApiKeyType}`
   created_by: string
+  /**
+   * When the key stops working (a date or an ISO 8601 string in the future); from then on it
+   * counts as revoked. Give this or `expires_in`, not both; neither: no expiry, unless the module
+   * option `maxLifetime` sets one. It cannot change later: revoke the key to end it earlier.
+   */
+  expires_at?: Date | string | null
+  /** Seconds from now until the key stops working (instead of `expires_at`). */
+  expires_in?: number | null
+  /**
+   * The key this one replaces (roll sets it): with no expiry of its own, the new key lives as
+   * long as the old one was meant to (its expires_at - created_at), within `maxLifetime`.
+   */
+  predecessor_id?: string | null
 }
 
 /** The title and the settings can change (null clears a setting); other fields are ignored, as in Medusa. */

@@ -42,6 +42,18 @@ export interface ScryptQueueOption {
   maxQueue?: number
 }
 
+/**
+ * The longest a new key of each type may live: seconds, or a duration such as "90d" (units s, m,
+ * h, d). A type left out has no maximum (the default: keys never expire unless asked to, as in
+ * Medusa). With a maximum, a key created without `expires_at` / `expires_in` expires after the
+ * maximum, and asking for longer is refused (invalid_data). A rolled key's successor keeps its
+ * predecessor's lifetime length, capped by the maximum.
+ */
+export interface MaxLifetimeOption {
+  secret?: number | string
+  publishable?: number | string
+}
+
 export interface ApiKeyModuleOptions {
   database?: ModuleDatabaseOptions
   /** scrypt cost for new secret keys. Default { logN: 14, r: 8, p: 1 }, Medusa's cost. */
@@ -73,6 +85,8 @@ export interface ApiKeyModuleOptions {
    * beside the built-in ones (see utils/scopes) and checked by `authorize("report:read")`.
    */
   customScopes?: string[]
+  /** Off by default; e.g. `{ secret: "90d" }` makes every secret key expire within 90 days (see MaxLifetimeOption). */
+  maxLifetime?: MaxLifetimeOption
 }
 
 export type HashFormat = "scrypt-kdf" | "medusa"

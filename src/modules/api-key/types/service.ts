@@ -18,10 +18,10 @@ export interface ApiKeyTypes {
  * `authenticate` are the module's own.
  */
 export interface IApiKeyModuleService extends ShortMethods<ApiKeyTypes>, GeneratedMethods<"ApiKey", ApiKeyTypes> {
-  /** Revokes now, or `revoke_in` seconds from now. A secret key already revoked cannot be revoked again. */
+  /** Revokes now, or `revoke_in` seconds from now. A secret key already revoked (or expired) cannot be revoked again. */
   revoke(id: string, data?: RevokeApiKeyDTO, sharedContext?: Context): Promise<ApiKeyDTO>
   revoke(selector: string[] | FilterableApiKeyProps, data?: RevokeApiKeyDTO, sharedContext?: Context): Promise<ApiKeyDTO[]>
-  /** The key for a valid, unrevoked secret token, else `false`; never throws for bad input. */
+  /** The key for a valid, unrevoked and unexpired secret token, else `false`; never throws for bad input. */
   authenticate(token: unknown, sharedContext?: Context): Promise<ApiKeyDTO | false>
   /** Counters of the verification cache, the change feed and scrypt (for metrics and tests). */
   authenticationStats(): AuthenticationStats

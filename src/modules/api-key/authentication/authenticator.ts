@@ -9,7 +9,7 @@ import type { SecretHasher } from "./hasher"
 import type { LastUsedTracker } from "./last-used-tracker"
 import type { LegacyGuard } from "./legacy-guard"
 import { ScryptQueueFullError, type ScryptLimiter } from "./scrypt-limiter"
-import { isMedusaLegacyHash, isWellFormedSecretToken, redactToken, tokenLookupDigest } from "./token"
+import { isMedusaLegacyHash, isWellFormedSecretToken, parseToken, redactToken, tokenLookupDigest } from "./token"
 import { DEFAULT_AUTH_CACHE, type VerificationCache, type VerificationCacheStats } from "./verification-cache"
 
 export interface AuthenticationStats {
@@ -145,7 +145,7 @@ export class TokenAuthenticator {
   /** One indexed query, then at most one scrypt verification (none for a token verified before against the same hash). */
   private async verify(token: string, digest: string, em: EntityManager): Promise<Verdict> {
     const { repository, hasher } = this.parts
-    const candidates = await repository.findAuthenticationCandidates(em, digest, redactToken(token), new Date())
+    const candidates = await repository.findAuthenticationCandidates(em, digest, legacyRedactedForm(token), new Date())
     try {
       const current = candidates.find((key) => key.token_lookup === digest)
       if (current) return (await this.verifyCurrent(token, digest, current)) ? current : "rejected"
@@ -221,6 +221,11 @@ export class TokenAuthenticator {
   async close(): Promise<void> {
     await this.parts.lastUsed?.close()
   }
+}
+
+/** The redacted form a key Medusa created would be found by; null for a checksummed token, which Medusa never made. */
+function legacyRedactedForm(token: string): string | null {
+  return parseToken(token)?.format === "medusa" ? redactToken(token) : null
 }
 
 /**

@@ -8,6 +8,7 @@ import type { ApiKeyModuleOptions, HashFormat } from "../types/options"
 import { validateLegacyVerificationOption, type LegacyVerificationSettings } from "../authentication/legacy-guard"
 import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "../../../framework/modules-sdk/options"
 import { CHANGE_FEED_OPTION_KEYS, validateChangeFeedOption } from "../../../framework/modules-sdk/change-feed-selection"
+import { TOKEN_FORMATS, type TokenFormat } from "../authentication/token"
 
 const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
   database: DATABASE_OPTION_KEYS,
@@ -19,10 +20,12 @@ const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
   legacyVerification: ["concurrency", "maxQueue", "failuresPerKeyPerMinute"],
   changeFeed: CHANGE_FEED_OPTION_KEYS,
   hashFormat: [], // a plain value, listed so it is a known top-level option
+  tokenFormat: [], // a plain value too
 }
 
 export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & {
   hashFormat: HashFormat
+  tokenFormat: TokenFormat
   scrypt: ScryptParams
   authCache: AuthCacheSettings | false
   lastUsedAt: LastUsedAtSettings | false
@@ -56,9 +59,14 @@ export function normalizeApiKeyModuleOptions(raw: unknown): NormalizedApiKeyModu
   if (hashFormat === "medusa" && (scrypt.logN !== 14 || scrypt.r !== 8 || scrypt.p !== 1)) {
     throw invalid(`scrypt cannot be changed with hashFormat "medusa": Medusa's module verifies at logN 14, r 8, p 1; got ${JSON.stringify(scrypt)}`)
   }
+  const tokenFormat = options.tokenFormat ?? "medusa"
+  if (!TOKEN_FORMATS.includes(tokenFormat)) {
+    throw invalid(`tokenFormat must be "medusa" (the default) or "checksummed"; got ${JSON.stringify(options.tokenFormat)}`)
+  }
   return {
     ...options,
     hashFormat,
+    tokenFormat,
     scrypt,
     secretKeyLimit: validateSecretKeyLimit(options.secretKeyLimit),
     authCache: validateAuthCacheOption(options.authCache),

@@ -41,11 +41,12 @@ export class ApiKeyRepository extends ModelRepository<ApiKeyRow> {
 
   /**
    * The single indexed query of authenticate: the key whose lookup digest matches, or a key
-   * Medusa created (no digest yet) with the same redacted form. Revoked and deleted keys are
-   * filtered here, so they never cost a scrypt verification.
+   * Medusa created (no digest yet) with the same redacted form — `redacted` is null for a token
+   * Medusa cannot have made (a checksummed one). Revoked and deleted keys are filtered here, so
+   * they never cost a scrypt verification.
    */
-  findAuthenticationCandidates(em: EntityManager, lookup: string, redacted: string, now: Date): Promise<ApiKeyRow[]> {
-    const match = { $or: [{ token_lookup: lookup }, { token_lookup: null, redacted }] }
+  findAuthenticationCandidates(em: EntityManager, lookup: string, redacted: string | null, now: Date): Promise<ApiKeyRow[]> {
+    const match = redacted === null ? { token_lookup: lookup } : { $or: [{ token_lookup: lookup }, { token_lookup: null, redacted }] }
     return this.select(em, { $and: [match, { type: ApiKeyType.SECRET, ...notDeleted }, activeApiKeyCondition(now)] }, { limit: 2 })
   }
 

@@ -68,6 +68,7 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
   protected readonly feed_: ChangeFeed
   protected readonly history_: ApiKeyHistoryRecorder
   protected readonly historyRepository_: ApiKeyHistoryRepository
+  protected readonly options_: NormalizedApiKeyModuleOptions
 
   constructor(deps: InjectedDependencies) {
     super(deps)
@@ -77,6 +78,7 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     this.feed_ = deps.changeFeed
     this.history_ = deps.apiKeyHistory
     this.historyRepository_ = deps.apiKeyHistoryRepository
+    this.options_ = deps.apiKeyOptions
     this.secretKeyLimit_ = new SecretKeyLimit(deps.apiKeyRepository, deps.apiKeyOptions.secretKeyLimit)
   }
 
@@ -140,7 +142,7 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     // Hashing happens outside the transaction: no row lock or advisory lock is held for ~40 ms.
     for (const input of keys) {
       const type = input.type as ApiKeyType
-      const token = generateToken(type)
+      const token = generateToken(type, this.options_.tokenFormat)
       const id = generateEntityId(ApiKey.fields.idPrefix)
       rawTokens.set(id, token)
       const hashed = type === ApiKeyType.SECRET ? await this.hasher_.hash(token) : null

@@ -1,7 +1,8 @@
 import type { ModuleDatabaseOptions } from "../../../framework/modules-sdk/database"
 import type { ScryptParams } from "../authentication/hasher"
 import type { LegacyVerificationOption } from "../authentication/legacy-guard"
-export type { LegacyVerificationOption }
+import type { TokenFormat } from "../authentication/token"
+export type { LegacyVerificationOption, TokenFormat }
 
 export interface SecretKeyLimitOption {
   /** How many active secret keys may exist in one scope (Medusa's old rule is 1). */
@@ -68,6 +69,14 @@ export interface ApiKeyModuleOptions {
    * in transaction mode), where LISTEN does not work and the caches are otherwise not served.
    */
   changeFeed?: { redisUrl?: string }
+  /**
+   * The format of new tokens. "medusa" (default): `sk_` / `pk_` + 64 hex characters, as Medusa
+   * makes them. "checksummed": `sk_` / `pk_` + 43 base62 characters + a 6-character base62 CRC32
+   * checksum (52 characters in all), which secret scanners find with
+   * `\b(sk|pk)_[0-9A-Za-z]{49}\b` and which is refused offline when mistyped. Tokens of both
+   * formats authenticate whatever this says, so keys made before a switch keep working.
+   */
+  tokenFormat?: TokenFormat
 }
 
 export type HashFormat = "scrypt-kdf" | "medusa"

@@ -27,6 +27,6 @@ export { ApiKeyHistory, ApiKeyHistoryAction, API_KEY_HISTORY_ACTIONS } from "./m
 export type { ApiKeyHistoryDTO, FilterableApiKeyHistoryProps } from "./models/api-key-history"
 export { isActiveApiKey } from "./utils/active"
 export type { AuthenticationStats } from "./authentication/authenticator"
-export type { AuthCacheOption, LastUsedAtOption, ScryptQueueOption, TokenFormat } from "./types/options"
+export type { AuthCacheOption, LastUsedAtOption, ScryptQueueOption, SecretScanningOption, SecretScanningPublicKey, TokenFormat } from "./types/options"
 export { failsTokenChecksum, SCANNER_PATTERN } from "./authentication/token"
 export * from "./types"

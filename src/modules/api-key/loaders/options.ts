@@ -9,6 +9,7 @@ import { validateLegacyVerificationOption, type LegacyVerificationSettings } fro
 import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "../../../framework/modules-sdk/options"
 import { CHANGE_FEED_OPTION_KEYS, validateChangeFeedOption } from "../../../framework/modules-sdk/change-feed-selection"
 import { TOKEN_FORMATS, type TokenFormat } from "../authentication/token"
+import { validateSecretScanningOption, type SecretScanningKeys } from "../authentication/leak-report-signature"
 
 const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
   database: DATABASE_OPTION_KEYS,
@@ -21,11 +22,14 @@ const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
   changeFeed: CHANGE_FEED_OPTION_KEYS,
   hashFormat: [], // a plain value, listed so it is a known top-level option
   tokenFormat: [], // a plain value too
+  secretScanning: ["publicKeys"],
 }
 
-export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & {
+export type NormalizedApiKeyModuleOptions = Omit<ApiKeyModuleOptions, "secretScanning"> & {
   hashFormat: HashFormat
   tokenFormat: TokenFormat
+  /** The parsed public keys by key_identifier (empty: leak reports are never accepted). */
+  secretScanning: SecretScanningKeys
   scrypt: ScryptParams
   authCache: AuthCacheSettings | false
   lastUsedAt: LastUsedAtSettings | false
@@ -67,6 +71,7 @@ export function normalizeApiKeyModuleOptions(raw: unknown): NormalizedApiKeyModu
     ...options,
     hashFormat,
     tokenFormat,
+    secretScanning: validateSecretScanningOption(options.secretScanning),
     scrypt,
     secretKeyLimit: validateSecretKeyLimit(options.secretKeyLimit),
     authCache: validateAuthCacheOption(options.authCache),

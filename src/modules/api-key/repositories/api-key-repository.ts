@@ -51,6 +51,20 @@ export class ApiKeyRepository extends ModelRepository<ApiKeyRow> {
   }
 
   /**
+   * One query for a whole leak report: the active keys its tokens may belong to — secret keys
+   * by lookup digest, keys Medusa created (no digest yet) by redacted form (to be verified by the
+   * caller), publishable keys by their token.
+   */
+  findLeakCandidates(em: EntityManager, tokens: { lookups: string[]; legacyRedacted: string[]; publishable: string[] }, now: Date): Promise<ApiKeyRow[]> {
+    const match: Record<string, unknown>[] = []
+    if (tokens.lookups.length) match.push({ type: ApiKeyType.SECRET, token_lookup: { $in: tokens.lookups } })
+    if (tokens.legacyRedacted.length) match.push({ type: ApiKeyType.SECRET, token_lookup: null, redacted: { $in: tokens.legacyRedacted } })
+    if (tokens.publishable.length) match.push({ type: ApiKeyType.PUBLISHABLE, token: { $in: tokens.publishable } })
+    if (!match.length) return Promise.resolve([])
+    return this.select(em, { $and: [{ $or: match }, notDeleted, activeApiKeyCondition(now)] })
+  }
+
+  /**
    * Gives a Medusa-created key its lookup digest. Its hash and salt stay as Medusa wrote them, so
    * the store can switch back to Medusa's own module with nothing to undo.
    */

@@ -77,6 +77,23 @@ export interface ApiKeyModuleOptions {
    * formats authenticate whatever this says, so keys made before a switch keep working.
    */
   tokenFormat?: TokenFormat
+  /** Leak reports from GitHub's secret scanning partner programme (`POST /hooks/secret-scanning`). Off without keys. */
+  secretScanning?: SecretScanningOption
+}
+
+/** One of GitHub's secret scanning public keys, as https://api.github.com/meta/public_keys/secret_scanning lists them. */
+export interface SecretScanningPublicKey {
+  /** What the `Github-Public-Key-Identifier` header names. */
+  key_identifier: string
+  /** The ECDSA P-256 public key, PEM ("-----BEGIN PUBLIC KEY-----…"). */
+  key: string
+  /** Listed by GitHub; ignored (every configured key is accepted, so a rotation needs no restart at the switch). */
+  is_current?: boolean
+}
+
+export interface SecretScanningOption {
+  /** The keys a report's signature may verify against; GitHub's `public_keys` array can be pasted as is. */
+  publicKeys: SecretScanningPublicKey[]
 }
 
 export type HashFormat = "scrypt-kdf" | "medusa"

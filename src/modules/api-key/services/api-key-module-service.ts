@@ -200,8 +200,8 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     // The history names who revoked: revoked_by when given, else the caller's context.
     const actor = revokedBy ?? contextActor(sharedContext)
     return withTransaction(this.orm_, sharedContext, async (em) => {
-      const now = new Date()
       const found = await this.findForRevoke(em, target, onlyActive)
+      const now = new Date()
       const keys = onlyActive ? found.filter((key) => isActiveApiKey(key, now)) : found
       if (!keys.length && onlyActive) return []
       const revokedAt = new Date(now.getTime() + revokeInSeconds * 1000)

@@ -139,6 +139,14 @@ describe("POST /hooks/secret-scanning", () => {
     expect(await fx.apiKeys.listApiKeyHistory({ api_key_id: key.id, action: ["revoked", "revocation_scheduled"] })).toEqual([])
   })
 
+  it("refuses an unsigned report before reading its body, and a signed one over 1 MB with 413", async () => {
+    const huge = JSON.stringify([{ token: "x".repeat(1_100_000), type: TYPE }])
+    const unsigned = await request(fx.app).post(HOOK).set("Content-Type", "application/json").send(huge)
+    expect([unsigned.status, unsigned.body.type]).toEqual([401, "unauthorized"])
+    const tooLarge = await report(huge)
+    expect(tooLarge.status).toBe(413)
+  })
+
   it("labels a publishable token without revoking it", async () => {
     const key = await fx.apiKeys.createApiKeys({ title: "storefront", type: "publishable", created_by: "test" })
     const res = await report(reportBody(key.token))

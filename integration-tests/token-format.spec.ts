@@ -146,6 +146,27 @@ describe("a module making checksummed tokens", () => {
     expect(moduleQueryCount() - before.queries).toBe(1)
   })
 
+  it("never spends scrypt on a key Medusa made for a checksummed token that shares its redacted form", async () => {
+    const token = generateToken(ApiKeyType.SECRET, "checksummed")
+    // A row shaped like a key Medusa's own module made (hex scrypt hash, no lookup digest), with the
+    // checksummed token's redacted form: Medusa never makes such tokens, so it is not a candidate.
+    const key = await f.service.createApiKeys({ title: "made by Medusa", type: "secret", created_by: "test" })
+    await f.query(`update api_key set token = $1, salt = $2, token_lookup = null, redacted = $3 where id = $4`, [
+      "ab".repeat(64),
+      "cd".repeat(16),
+      `${token.slice(0, 6)}***${token.slice(-3)}`,
+      key.id,
+    ])
+    const before = f.service.authenticationStats().scrypt.verifications
+    expect(await f.service.authenticate(token)).toBe(false)
+    expect(f.service.authenticationStats().scrypt.verifications - before).toBe(0)
+    // The same row is a candidate for a hex token with that redacted form (and costs its scrypt).
+    const hex = generateToken(ApiKeyType.SECRET)
+    await f.query(`update api_key set redacted = $1 where id = $2`, [`${hex.slice(0, 6)}***${hex.slice(-3)}`, key.id])
+    expect(await f.service.authenticate(hex)).toBe(false)
+    expect(f.service.authenticationStats().scrypt.verifications - before).toBe(1)
+  })
+
   it("authenticates keys of both formats side by side, whichever format an instance makes", async () => {
     const checksummed = await f.service.createApiKeys({ title: "after the switch", type: "secret", created_by: "test" })
     const hex = await medusaFormat.createApiKeys({ title: "before the switch", type: "secret", created_by: "test" })
@@ -202,6 +223,13 @@ describe("checksummed tokens over HTTP", () => {
     // The counting works: an unknown well-formed publishable token is looked up once.
     await request(fx.app).get("/store/sales-channels").set("x-publishable-api-key", generateToken(ApiKeyType.PUBLISHABLE, "checksummed"))
     expect(moduleQueryCount() - before.queries).toBeGreaterThan(0)
+  })
+
+  it("rolls a key of Medusa's format into one of the current format", async () => {
+    const hex = await medusaFormat.createApiKeys({ title: "to roll", type: "secret", created_by: "test" })
+    const res = await request(fx.app).post(`/admin/api-keys/${hex.id}/roll`).set("Authorization", `Bearer ${fx.adminToken}`).send({})
+    expect(res.status).toBe(200)
+    expect(res.body.api_key.token).toMatch(/^sk_[0-9A-Za-z]{49}$/)
   })
 
   it("accepts secret and publishable keys of both formats", async () => {

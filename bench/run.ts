@@ -1,6 +1,8 @@
 import os from "node:os"
 import { randomBytes, scryptSync } from "node:crypto"
-import { initialize, runMigrations, type ApiKeyModuleService } from "../src"
+import { initialize, moduleQueryCount, runMigrations, type ApiKeyModuleService } from "../src"
+import { generateToken } from "../src/modules/api-key/authentication/token"
+import { ApiKeyType } from "../src/modules/api-key/models/api-key"
 import { bulkInsertSecretKeys, createBenchDatabase, sql } from "./database"
 import { measureHttp } from "./http"
 import { measureRevocationPropagation } from "./propagation"
@@ -85,6 +87,18 @@ async function measureMalformed(service: Service, calls: number) {
   return { p50_us: round(median(samples)), p99_us: round(percentile(samples, 99)) }
 }
 
+/** Checksummed tokens with one character changed, a fresh one per call: refused before any cache or database work. */
+async function measureChecksumFailure(service: Service, calls: number) {
+  const tokens = Array.from({ length: calls }, () => {
+    const token = generateToken(ApiKeyType.SECRET, "checksummed")
+    return `${token.slice(0, 20)}${token[20] === "A" ? "B" : "A"}${token.slice(21)}`
+  })
+  const queriesBefore = moduleQueryCount()
+  const samples: number[] = new Array(calls)
+  for (let i = 0; i < calls; i++) samples[i] = await timeMicros(() => service.authenticate(tokens[i]))
+  return { p50_us: round(median(samples)), p99_us: round(percentile(samples, 99)), queries: moduleQueryCount() - queriesBefore }
+}
+
 async function measureCreates(service: Service, count: number, type: "secret" | "publishable") {
   const start = process.hrtime.bigint()
   for (let i = 0; i < count; i++) await service.create({ title: `create ${i}`, type, created_by: "bench" })
@@ -138,19 +152,20 @@ async function main() {
     const service = await initialize({ database: { clientUrl: db.url } })
     let report: Record<string, unknown>
     try {
-      progress("authenticate: warm, cold, unknown, malformed")
+      progress("authenticate: warm, cold, unknown, malformed, checksum failure")
       const key = await newSecret(service, "warm")
       const warm = await measureWarm(service, key.token, sizes.warmCalls)
       const cold = await measureCold(service, sizes.coldKeys)
       const unknown = await measureUnknown(service, sizes.unknownCalls)
       const malformed = await measureMalformed(service, sizes.malformedCalls)
+      const checksum_failure = await measureChecksumFailure(service, sizes.malformedCalls)
       progress("creates and list")
       const create = {
         secret_per_s: await measureCreates(service, sizes.creates, "secret"),
         publishable_per_s: await measureCreates(service, sizes.creates * 10, "publishable"),
       }
       const list_1000_ms = await measureList(service, db.url)
-      report = { authenticate: { warm, cold, unknown, malformed }, create, list_1000_ms }
+      report = { authenticate: { warm, cold, unknown, malformed, checksum_failure }, create, list_1000_ms }
     } finally {
       await service.onApplicationShutdown()
     }

@@ -1,6 +1,6 @@
 import { MedusaError } from "../framework/modules-sdk/medusa-error"
 import { dbMigrate, dbRollback } from "./commands/db"
-import { keysCreate, keysList, keysRevoke, keysRoll } from "./commands/keys"
+import { keysCreate, keysList, keysRevoke, keysRevokeLeaked, keysRoll } from "./commands/keys"
 import { keysHistory, keysHistoryPrune } from "./commands/key-history"
 import { start } from "./commands/start"
 import { describeFailure, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliContext, type CliIO } from "./io"
@@ -16,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   "keys:list": keysList,
   "keys:revoke": keysRevoke,
   "keys:roll": keysRoll,
+  "keys:revoke-leaked": keysRevokeLeaked,
   "keys:history": keysHistory,
   "keys:history-prune": keysHistoryPrune,
   help: async (args, ctx) => {

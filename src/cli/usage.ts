@@ -22,6 +22,11 @@ export const COMMAND_USAGE: Record<string, string> = {
   "keys:roll": `keys:roll ID [--revoke-in SECONDS] [--revoked-by ACTOR]
     Create a successor (same title, type, creator and sales channels), then revoke ID now or
     SECONDS from now. The new token is printed once, alone on stdout.`,
+  "keys:revoke-leaked": `keys:revoke-leaked FILE
+    Revoke at once the active secret keys of leaked tokens (revoked_by "secret-scanning"), as
+    POST /hooks/secret-scanning does: FILE has one token per line, or GitHub's JSON array of
+    { token, type, url, source }. Publishable keys are reported, never revoked. Prints counts and
+    key ids, never a token.`,
   "keys:history": `keys:history ID [--limit N] [--json]
     The key's history, newest first: created, title changed, revoked or scheduled, rolled,
     deleted, restored, first used — with actor and time (default the newest 50 entries).`,

@@ -1,11 +1,13 @@
 import { asValue, type AwilixContainer } from "awilix"
 import type { RequestHandler } from "express"
 import { MedusaError } from "../../framework/modules-sdk/medusa-error"
-import { isActiveApiKey } from "../../modules/api-key"
+import { failsTokenChecksum, isActiveApiKey } from "../../modules/api-key"
 import { checkAllowedOrigin } from "./allowed-origins"
 import { PUBLISHABLE_KEY_CONTEXTS, PublishableKeyContexts } from "./publishable-key-contexts"
 
 export const PUBLISHABLE_KEY_HEADER = "x-publishable-api-key"
+
+const INVALID_KEY = "A valid publishable key is required to proceed with the request"
 
 function notAllowed(message: string): MedusaError {
   return new MedusaError(MedusaError.Types.NOT_ALLOWED, message)
@@ -32,9 +34,12 @@ export const requirePublishableKey: RequestHandler = async (req, res, next) => {
       `Publishable API key required in the request header: ${PUBLISHABLE_KEY_HEADER}. You can manage your keys in settings in the dashboard.`
     )
   }
+  // A checksummed token whose checksum fails is a typo or a guess: refused before the cache or
+  // the database is asked (tokens of other shapes are still looked up, as Medusa's guard does).
+  if (failsTokenChecksum(token)) throw notAllowed(INVALID_KEY)
   const found = await contextsOf(req.scope).find(req.scope, token)
   if (!found || !isActiveApiKey(found)) {
-    throw notAllowed("A valid publishable key is required to proceed with the request")
+    throw notAllowed(INVALID_KEY)
   }
   checkAllowedOrigin(req, res, found)
   // A copy per request: route code may change its context without touching the cached record.

@@ -1,9 +1,13 @@
+import { readFileSync } from "node:fs"
+import path from "node:path"
 import { Modules } from "../../framework/modules-sdk/definitions"
-import { activeApiKeyCondition, isActiveApiKey, type ApiKeyDTO, type FilterableApiKeyProps, type IApiKeyModuleService } from "../../modules/api-key"
+import { MedusaError } from "../../framework/modules-sdk/medusa-error"
+import { activeApiKeyCondition, isActiveApiKey, type ApiKeyDTO, type FilterableApiKeyProps, type IApiKeyModuleService, type LeakedTokenResult } from "../../modules/api-key"
 import { parseCommandArgs, parseCount, parseDurationOption, requireOption } from "../args"
 import { EXIT_OK, UsageError, type CliContext } from "../io"
 import { withApp } from "./with-app"
 import { rollApiKeyWorkflow } from "../../workflows/roll-api-key"
+import { revokeLeakedApiKeysWorkflow } from "../../workflows/revoke-leaked-api-keys"
 
 const KEY_TYPES = ["secret", "publishable"] as const
 type KeyType = (typeof KEY_TYPES)[number]
@@ -129,5 +133,46 @@ export async function keysRoll(args: string[], ctx: CliContext): Promise<number>
     `Rolled ${id} into ${successor.id} (${successor.redacted}); ${revokeIn ? `the old key works for ${revokeIn} more seconds` : "the old key is revoked"}`
   )
   ctx.out(successor.token)
+  return EXIT_OK
+}
+
+/**
+ * A self-hosted scanner's findings: one token per line (blank lines and `#` comments skipped), or
+ * the JSON array GitHub's secret scanning sends. Error messages never quote the file's content.
+ */
+function readLeakReport(file: string): unknown[] {
+  let text: string
+  try {
+    text = readFileSync(file, "utf8")
+  } catch (error) {
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`)
+  }
+  if (!text.trimStart().startsWith("[")) {
+    return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"))
+  }
+  try {
+    return JSON.parse(text)
+  } catch {
+    // JSON.parse's own message quotes the text around the error, which may be a token.
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, `${file} starts with "[" but is not valid JSON: give one token per line, or a JSON array of { token, type?, url?, source? }`)
+  }
+}
+
+export async function keysRevokeLeaked(args: string[], ctx: CliContext): Promise<number> {
+  const command = "keys:revoke-leaked"
+  const { positionals } = parseCommandArgs(command, args, {}, 1)
+  if (!positionals[0]) throw new UsageError("The file of leaked tokens is required", command)
+  const reports = readLeakReport(path.resolve(ctx.directory, positionals[0]))
+  const { result } = await withApp(ctx, (app) =>
+    revokeLeakedApiKeysWorkflow(app.container).run({ input: { reports: reports as string[] }, context: { actor: "secret-scanning" } })
+  )
+  // Counts and key ids only: never a token.
+  const ids = (outcome: LeakedTokenResult["outcome"]) => [...new Set(result.filter((r) => r.outcome === outcome).map((r) => r.api_key_id!))]
+  const count = (outcome: LeakedTokenResult["outcome"]) => result.filter((r) => r.outcome === outcome).length
+  const listed = (found: string[]) => (found.length ? ` (${found.join(", ")})` : "")
+  ctx.out(`revoked secret keys: ${ids("revoked").length}${listed(ids("revoked"))}`)
+  ctx.out(`publishable keys, not revoked (public by design): ${ids("publishable").length}${listed(ids("publishable"))}`)
+  ctx.out(`tokens of no active key: ${count("no_active_key")}`)
+  ctx.out(`malformed tokens: ${count("malformed")}`)
   return EXIT_OK
 }

@@ -111,8 +111,8 @@ export function toErrorResponse(error: unknown): ErrorResponse {
 
 /** `scheme://user:password@…`, e.g. a connection string quoted in a driver's error. */
 const URL_WITH_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:[^\s@]*@[^\s"'<>]*/gi
-/** An API key token or a long piece of one (a token cut short or run into other text). */
-const TOKEN_LIKE = /(?:sk|pk)_[0-9a-fA-F]{8,}/g
+/** An API key token of either format (hex or base62) or a long piece of one (a token cut short or run into other text). */
+const TOKEN_LIKE = /(?:sk|pk)_[0-9A-Za-z]{8,}/g
 
 /** Text with connection-string passwords and anything token-like masked, and control characters escaped (no forged log lines). */
 export function redactSecrets(message: string): string {

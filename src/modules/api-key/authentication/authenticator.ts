@@ -3,13 +3,13 @@ import { performance } from "node:perf_hooks"
 import type { ChangeFeed } from "../../../framework/modules-sdk/change-feed"
 import type { Context } from "../../../framework/modules-sdk/context"
 import { readManager } from "../../../framework/modules-sdk/transactions"
-import { ApiKey, type ApiKeyRow } from "../models/api-key"
+import { ApiKey, ApiKeyType, type ApiKeyRow } from "../models/api-key"
 import type { ApiKeyRepository } from "../repositories/api-key-repository"
 import type { SecretHasher } from "./hasher"
 import type { LastUsedTracker } from "./last-used-tracker"
 import type { LegacyGuard } from "./legacy-guard"
 import { ScryptQueueFullError, type ScryptLimiter } from "./scrypt-limiter"
-import { isMedusaLegacyHash, isWellFormedSecretToken, redactToken, tokenLookupDigest } from "./token"
+import { isMedusaLegacyHash, isWellFormedSecretToken, parseToken, redactToken, tokenLookupDigest } from "./token"
 import { DEFAULT_AUTH_CACHE, type VerificationCache, type VerificationCacheStats } from "./verification-cache"
 
 export interface AuthenticationStats {
@@ -145,7 +145,7 @@ export class TokenAuthenticator {
   /** One indexed query, then at most one scrypt verification (none for a token verified before against the same hash). */
   private async verify(token: string, digest: string, em: EntityManager): Promise<Verdict> {
     const { repository, hasher } = this.parts
-    const candidates = await repository.findAuthenticationCandidates(em, digest, redactToken(token), new Date())
+    const candidates = await repository.findAuthenticationCandidates(em, digest, legacyRedactedForm(token), new Date())
     try {
       const current = candidates.find((key) => key.token_lookup === digest)
       if (current) return (await this.verifyCurrent(token, digest, current)) ? current : "rejected"
@@ -195,6 +195,47 @@ export class TokenAuthenticator {
     }
   }
 
+  /**
+   * The active keys a leak report's tokens belong to (token → key), so they can be revoked: one
+   * query for the whole report, no cache and no `last_used_at` (a report is not a use). A lookup
+   * digest match is proof enough (it is the SHA-256 of the token itself) and costs no scrypt; a key
+   * Medusa created, found by its redacted form, is verified by scrypt as authenticate does —
+   * outside the legacy guard's budget, which exists for anonymous callers, while a report is
+   * signed or comes from the operator. Publishable keys match by their token.
+   */
+  async resolveLeakedTokens(tokens: string[], em: EntityManager): Promise<Map<string, ApiKeyRow>> {
+    const byDigest = new Map<string, string>()
+    const legacyByRedacted = new Map<string, string[]>()
+    const publishable: string[] = []
+    for (const token of new Set(tokens)) {
+      const parsed = parseToken(token)
+      if (parsed?.type === ApiKeyType.PUBLISHABLE) publishable.push(token)
+      if (parsed?.type !== ApiKeyType.SECRET) continue
+      byDigest.set(tokenLookupDigest(token), token)
+      const redacted = legacyRedactedForm(token)
+      if (redacted !== null) legacyByRedacted.set(redacted, [...(legacyByRedacted.get(redacted) ?? []), token])
+    }
+    const rows = await this.parts.repository.findLeakCandidates(
+      em,
+      { lookups: [...byDigest.keys()], legacyRedacted: [...legacyByRedacted.keys()], publishable },
+      new Date()
+    )
+    const found = new Map<string, ApiKeyRow>()
+    for (const row of rows) {
+      if (row.type === ApiKeyType.PUBLISHABLE) {
+        found.set(row.token, publicCopy(row))
+      } else if (row.token_lookup !== null) {
+        const token = byDigest.get(row.token_lookup)
+        if (token !== undefined) found.set(token, publicCopy(row))
+      } else if (isMedusaLegacyHash(row.token)) {
+        for (const token of legacyByRedacted.get(row.redacted) ?? []) {
+          if (!found.has(token) && (await this.parts.hasher.verifyMedusaLegacy(token, row.salt, row.token))) found.set(token, publicCopy(row))
+        }
+      }
+    }
+    return found
+  }
+
   /** Writes pending `last_used_at` updates now (close() does too). */
   async flushLastUsed(): Promise<void> {
     await this.parts.lastUsed?.flush()
@@ -221,6 +262,11 @@ export class TokenAuthenticator {
   async close(): Promise<void> {
     await this.parts.lastUsed?.close()
   }
+}
+
+/** The redacted form a key Medusa created would be found by; null for a checksummed token, which Medusa never made. */
+function legacyRedactedForm(token: string): string | null {
+  return parseToken(token)?.format === "medusa" ? redactToken(token) : null
 }
 
 /**

@@ -11,6 +11,8 @@ import { knownScopes } from "../services/key-settings"
 import { validateMaxLifetimeOption, type MaxLifetimeSettings } from "../services/key-lifetime"
 import { parseScope } from "../utils/scopes"
 import { CHANGE_FEED_OPTION_KEYS, validateChangeFeedOption } from "../../../framework/modules-sdk/change-feed-selection"
+import { TOKEN_FORMATS, type TokenFormat } from "../authentication/token"
+import { validateSecretScanningOption, type SecretScanningKeys } from "../authentication/leak-report-signature"
 
 const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
   database: DATABASE_OPTION_KEYS,
@@ -24,10 +26,15 @@ const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
   hashFormat: [], // a plain value, listed so it is a known top-level option
   customScopes: [],
   maxLifetime: ["secret", "publishable"],
+  tokenFormat: [], // a plain value too
+  secretScanning: ["publicKeys"],
 }
 
-export type NormalizedApiKeyModuleOptions = ApiKeyModuleOptions & {
+export type NormalizedApiKeyModuleOptions = Omit<ApiKeyModuleOptions, "secretScanning"> & {
   hashFormat: HashFormat
+  tokenFormat: TokenFormat
+  /** The parsed public keys by key_identifier (empty: leak reports are never accepted). */
+  secretScanning: SecretScanningKeys
   scrypt: ScryptParams
   authCache: AuthCacheSettings | false
   lastUsedAt: LastUsedAtSettings | false
@@ -65,9 +72,15 @@ export function normalizeApiKeyModuleOptions(raw: unknown): NormalizedApiKeyModu
   if (hashFormat === "medusa" && (scrypt.logN !== 14 || scrypt.r !== 8 || scrypt.p !== 1)) {
     throw invalid(`scrypt cannot be changed with hashFormat "medusa": Medusa's module verifies at logN 14, r 8, p 1; got ${JSON.stringify(scrypt)}`)
   }
+  const tokenFormat = options.tokenFormat ?? "medusa"
+  if (!TOKEN_FORMATS.includes(tokenFormat)) {
+    throw invalid(`tokenFormat must be "medusa" (the default) or "checksummed"; got ${JSON.stringify(options.tokenFormat)}`)
+  }
   return {
     ...options,
     hashFormat,
+    tokenFormat,
+    secretScanning: validateSecretScanningOption(options.secretScanning),
     scrypt,
     secretKeyLimit: validateSecretKeyLimit(options.secretKeyLimit),
     authCache: validateAuthCacheOption(options.authCache),

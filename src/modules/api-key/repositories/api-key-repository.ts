@@ -41,12 +41,27 @@ export class ApiKeyRepository extends ModelRepository<ApiKeyRow> {
 
   /**
    * The single indexed query of authenticate: the key whose lookup digest matches, or a key
-   * Medusa created (no digest yet) with the same redacted form. Revoked and deleted keys are
-   * filtered here, so they never cost a scrypt verification.
+   * Medusa created (no digest yet) with the same redacted form — `redacted` is null for a token
+   * Medusa cannot have made (a checksummed one). Revoked and deleted keys are filtered here, so
+   * they never cost a scrypt verification.
    */
-  findAuthenticationCandidates(em: EntityManager, lookup: string, redacted: string, now: Date): Promise<ApiKeyRow[]> {
-    const match = { $or: [{ token_lookup: lookup }, { token_lookup: null, redacted }] }
+  findAuthenticationCandidates(em: EntityManager, lookup: string, redacted: string | null, now: Date): Promise<ApiKeyRow[]> {
+    const match = redacted === null ? { token_lookup: lookup } : { $or: [{ token_lookup: lookup }, { token_lookup: null, redacted }] }
     return this.select(em, { $and: [match, { type: ApiKeyType.SECRET, ...notDeleted }, activeApiKeyCondition(now)] }, { limit: 2 })
+  }
+
+  /**
+   * One query for a whole leak report: the active keys its tokens may belong to — secret keys
+   * by lookup digest, keys Medusa created (no digest yet) by redacted form (to be verified by the
+   * caller), publishable keys by their token.
+   */
+  findLeakCandidates(em: EntityManager, tokens: { lookups: string[]; legacyRedacted: string[]; publishable: string[] }, now: Date): Promise<ApiKeyRow[]> {
+    const match: Record<string, unknown>[] = []
+    if (tokens.lookups.length) match.push({ type: ApiKeyType.SECRET, token_lookup: { $in: tokens.lookups } })
+    if (tokens.legacyRedacted.length) match.push({ type: ApiKeyType.SECRET, token_lookup: null, redacted: { $in: tokens.legacyRedacted } })
+    if (tokens.publishable.length) match.push({ type: ApiKeyType.PUBLISHABLE, token: { $in: tokens.publishable } })
+    if (!match.length) return Promise.resolve([])
+    return this.select(em, { $and: [{ $or: match }, notDeleted, activeApiKeyCondition(now)] })
   }
 
   /**

@@ -18,14 +18,15 @@ import { readManager, withTransaction } from "../../../framework/modules-sdk/tra
 import { generateEntityId } from "../../../framework/modules-sdk/ids"
 import type { TokenAuthenticator } from "../authentication/authenticator"
 import type { SecretHasher } from "../authentication/hasher"
-import { generateToken, redactToken, tokenLookupDigest } from "../authentication/token"
+import { verifyLeakReportSignature } from "../authentication/leak-report-signature"
+import { generateToken, parseToken, redactToken, tokenLookupDigest } from "../authentication/token"
 import { unknownTokenPrefix } from "../authentication/verification-cache"
 import type { NormalizedApiKeyModuleOptions } from "../loaders/options"
 import { ApiKey, ApiKeyType, type ApiKeyRow } from "../models/api-key"
 import { API_KEY_HISTORY_FIELDS, ApiKeyHistory, ApiKeyHistoryAction, type ApiKeyHistoryDTO, type FilterableApiKeyHistoryProps } from "../models/api-key-history"
 import type { ApiKeyHistoryRepository } from "../repositories/api-key-history-repository"
 import type { ApiKeyRepository } from "../repositories/api-key-repository"
-import type { ApiKeyDTO, CreateApiKeyDTO, FilterableApiKeyProps, RevokeApiKeyDTO } from "../types/api-key"
+import type { ApiKeyDTO, CreateApiKeyDTO, FilterableApiKeyProps, LeakedTokenReport, LeakedTokenResult, RevokeApiKeyDTO } from "../types/api-key"
 import type { ApiKeyTypes, IApiKeyModuleService } from "../types/service"
 import { isActiveApiKey } from "../utils/active"
 import {
@@ -38,7 +39,7 @@ import {
   settingsChangeEntries,
   titleChangeEntries,
 } from "./history"
-import { validateCreateInput, validateKeyUpdate, validateRevokeInput, type RevokeOptions } from "./input"
+import { validateCreateInput, validateKeyUpdate, validateLeakReports, validateRevokeInput, type RevokeOptions } from "./input"
 import { API_KEY_SETTING_FIELDS, assertSettingsFitType } from "./key-settings"
 import { KeyLifetimePolicy, type LifetimeFacts } from "./key-lifetime"
 import { SecretKeyLimit } from "./secret-key-limit"
@@ -151,7 +152,7 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     // Hashing happens outside the transaction: no row lock or advisory lock is held for ~40 ms.
     for (const input of keys) {
       const type = input.type as ApiKeyType
-      const token = generateToken(type)
+      const token = generateToken(type, this.options_.tokenFormat)
       const id = generateEntityId(ApiKey.fields.idPrefix)
       rawTokens.set(id, token)
       const hashed = type === ApiKeyType.SECRET ? await this.hasher_.hash(token) : null
@@ -222,19 +223,21 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
   }
 
   protected async revoke_(target: { ids: string[] } | { selector: FilterableApiKeyProps }, options: RevokeOptions, sharedContext?: Context): Promise<ApiKeyDTO[]> {
-    const { revokedBy, revokeInSeconds, unscheduledOnly, successorId } = options
+    const { revokedBy, revokeInSeconds, unscheduledOnly, successorId, onlyActive, reason, details } = options
     // The history names who revoked: revoked_by when given, else the caller's context.
     const actor = revokedBy ?? contextActor(sharedContext)
     return withTransaction(this.orm_, sharedContext, async (em) => {
-      const keys = await this.findForRevoke(em, target)
+      const found = await this.findForRevoke(em, target, onlyActive)
       const now = new Date()
+      const keys = onlyActive ? found.filter((key) => isActiveApiKey(key, now)) : found
+      if (!keys.length && onlyActive) return []
       const revokedAt = new Date(now.getTime() + revokeInSeconds * 1000)
       assertRevocable(keys, now, revokedAt, unscheduledOnly)
       const ids = keys.map((k) => k.id)
       if (successorId) await this.assertSuccessor(em, successorId, ids)
       await this.keys_.revoke(em, ids, revokedAt, revokedBy, now)
       await this.afterWrite_("ApiKey", em, ids, "updated")
-      await this.history_.record(em, revocationEntries(keys, { now, revokedAt, revokeInSeconds, successorId }, actor), now)
+      await this.history_.record(em, revocationEntries(keys, { now, revokedAt, revokeInSeconds, successorId, reason, details }, actor), now)
       return (await this.keys_.findByIds(em, ids)).map((row) => this.serialize_("ApiKey", row) as ApiKeyDTO)
     }).catch(translateDatabaseError)
   }
@@ -246,8 +249,11 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     if (!successor) throw notFound(ApiKey.name, [successorId])
   }
 
-  /** Rows are locked so two concurrent revokes serialise: the second sees the first's revoked_at. */
-  private async findForRevoke(em: EntityManager, target: { ids: string[] } | { selector: FilterableApiKeyProps }): Promise<ApiKeyRow[]> {
+  /**
+   * Rows are locked so two concurrent revokes serialise: the second sees the first's revoked_at.
+   * Missing ids are refused, unless `skipMissing` (a leak report's keys may be deleted meanwhile).
+   */
+  private async findForRevoke(em: EntityManager, target: { ids: string[] } | { selector: FilterableApiKeyProps }, skipMissing = false): Promise<ApiKeyRow[]> {
     if ("selector" in target) {
       const matched = await this.listApiKeys(target.selector, { select: ["id"] }, { transactionManager: em })
       return this.keys_.findByIds(em, matched.map((k) => k.id), { lock: "update" })
@@ -255,10 +261,73 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     const impossible = target.ids.filter((id) => !isPlausibleId(id))
     if (impossible.length) throw notFound(ApiKey.name, impossible)
     const keys = await this.keys_.findByIds(em, target.ids, { lock: "update" })
+    if (skipMissing) return keys
     const found = new Set(keys.map((k) => k.id))
     const missing = target.ids.filter((id) => !found.has(id))
     if (missing.length) throw notFound(ApiKey.name, missing)
     return keys
+  }
+
+  // ---- leak response ---------------------------------------------------------------------------
+
+  /**
+   * Whether a leak report was signed by one of the `secretScanning.publicKeys` (ECDSA P-256,
+   * SHA-256, base64 DER, over exactly the bytes received). False for anything missing or garbled.
+   */
+  verifySecretScanningSignature(payload: Buffer | string, keyIdentifier: unknown, signature: unknown): boolean {
+    const bytes = typeof payload === "string" ? Buffer.from(payload) : payload
+    return verifyLeakReportSignature(this.options_.secretScanning, bytes, keyIdentifier, signature)
+  }
+
+  /**
+   * Handles leaked tokens (not in Medusa): every one that belongs to an active secret key revokes
+   * it at once, `revoked_by: "secret-scanning"`, recorded in the key history as `revoked` with
+   * `reason: "leaked"` and the report's details, with the usual `api_key.api-key.updated` event
+   * and change notice (so every process's caches drop it). Publishable tokens are public by
+   * design: reported, never revoked. Each token gets a label decided without the database (see
+   * LeakLabel), so an answer never says whether a key had the token.
+   */
+  async revokeLeakedTokens(reports: (LeakedTokenReport | string)[], sharedContext?: Context): Promise<LeakedTokenResult[]> {
+    const items = validateLeakReports(reports)
+    const wellFormed = items.map((item) => parseToken(item.token) !== null)
+    const tokens = items.filter((_, index) => wellFormed[index]).map((item) => item.token)
+    // Every well-formed token goes through the same single lookup, found or not.
+    const keys = tokens.length
+      ? await this.authenticator_.resolveLeakedTokens(tokens, readManager(this.orm_, sharedContext)).catch(translateDatabaseError)
+      : new Map<string, ApiKeyRow>()
+    const secretIds = [...new Set([...keys.values()].filter((key) => key.type === ApiKeyType.SECRET).map((key) => key.id))]
+    const details = new Map<string, Record<string, unknown>>()
+    for (const item of items) {
+      const key = keys.get(item.token)
+      if (key?.type !== ApiKeyType.SECRET || details.has(key.id)) continue
+      const { type, url, source } = item
+      if (type !== undefined || url !== undefined || source !== undefined) details.set(key.id, { leak: { type, url, source } })
+    }
+    const revoked = secretIds.length
+      ? await this.revoke_(
+          { ids: secretIds },
+          { revokedBy: LEAK_REVOKER, revokeInSeconds: 0, unscheduledOnly: false, successorId: null, onlyActive: true, reason: "leaked", details },
+          sharedContext
+        )
+      : []
+    const revokedIds = new Set(revoked.map((key) => key.id))
+    return items.map((item, index): LeakedTokenResult => {
+      const key = keys.get(item.token)
+      const outcome = !wellFormed[index]
+        ? "malformed"
+        : key?.type === ApiKeyType.PUBLISHABLE
+          ? "publishable"
+          : key && revokedIds.has(key.id)
+            ? "revoked"
+            : "no_active_key"
+      return {
+        token_hash: tokenLookupDigest(item.token),
+        ...(item.type !== undefined ? { token_type: item.type } : {}),
+        label: wellFormed[index] ? "true_positive" : "false_positive",
+        outcome,
+        ...(outcome === "revoked" || outcome === "publishable" ? { api_key_id: key!.id } : {}),
+      }
+    })
   }
 
   // ---- the history of generic changes ------------------------------------------------------
@@ -390,6 +459,9 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
 }
 
 const translateDatabaseError = databaseErrorTranslator("An api key with the same id or token already exists")
+
+/** `revoked_by` (and the history's actor) of a revocation caused by a leak report. */
+export const LEAK_REVOKER = "secret-scanning"
 
 /**
  * The lifecycle rules of a revocation, checked on the locked rows: one that has taken effect is

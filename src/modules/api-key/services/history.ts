@@ -64,6 +64,10 @@ export interface RevocationFacts {
   revokedAt: Date
   revokeInSeconds: number
   successorId: string | null
+  /** Why, when it is not an admin's choice (`leaked`: a leak report revoked it). */
+  reason?: string
+  /** Facts of the revocation per key (a leak report's `{ leak: { type, url, source } }`). */
+  details?: ReadonlyMap<string, Record<string, unknown>>
 }
 
 /** `rolled` when a successor replaces the key, else `revoked` (effective now) or `revocation_scheduled`. */
@@ -84,6 +88,8 @@ export function revocationEntries(keys: KeyFacts[], facts: RevocationFacts, acto
       ...(facts.revokeInSeconds ? { revoke_in: facts.revokeInSeconds } : {}),
       // A scheduled revocation brought forward: when it would have taken effect.
       ...(key.revoked_at ? { previous_revoked_at: iso(key.revoked_at) } : {}),
+      ...(facts.reason ? { reason: facts.reason } : {}),
+      ...facts.details?.get(key.id),
     },
   }))
 }

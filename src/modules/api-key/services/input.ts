@@ -1,7 +1,7 @@
 import { invalid, isPlainObject } from "../../../framework/modules-sdk/errors"
 import { assertPlainText, requireNonEmptyString } from "../../../framework/modules-sdk/service"
 import { ApiKeyType } from "../models/api-key"
-import type { CreateApiKeyDTO, RevokeApiKeyDTO, UpdateApiKeyDTO } from "../types/api-key"
+import type { CreateApiKeyDTO, LeakedTokenReport, RevokeApiKeyDTO, UpdateApiKeyDTO } from "../types/api-key"
 import { validateExpiryInput, type ExpiryInput } from "./key-lifetime"
 import { assertSettingsFitType, validateSettings } from "./key-settings"
 
@@ -51,6 +51,14 @@ export interface RevokeOptions {
   unscheduledOnly: boolean
   /** The key that replaces the revoked one (a roll), recorded in the history. */
   successorId: string | null
+  /**
+   * Leave out keys that are gone or no longer active once locked, instead of refusing the call
+   * (a leak report must not fail because a key was revoked or deleted meanwhile). Internal.
+   */
+  onlyActive?: boolean
+  /** Why, recorded in the history entry (`data.reason`), with facts per key (`details`). Internal. */
+  reason?: string
+  details?: ReadonlyMap<string, Record<string, unknown>>
 }
 
 export function validateRevokeInput(data: unknown): RevokeOptions {
@@ -74,4 +82,31 @@ export function validateRevokeInput(data: unknown): RevokeOptions {
     unscheduledOnly: unscheduled_only ?? false,
     successorId: successor_id ?? null,
   }
+}
+
+/** Most tokens one leak report may carry (GitHub batches its matches; a bigger report is split). */
+export const MAX_LEAK_REPORT_TOKENS = 10_000
+/** Longest `url`, `source` or `type` kept from a report; longer ones are dropped, not refused. */
+const MAX_LEAK_DETAIL_LENGTH = 2048
+
+/**
+ * A leak report: tokens (strings), or GitHub's `{ token, type, url, source }` objects. An item
+ * without a token is refused, naming its index — never its value, which may be a secret. The
+ * optional details are kept only when they are short plain text: they describe the report and
+ * must never make a signed report fail.
+ */
+export function validateLeakReports(data: unknown): LeakedTokenReport[] {
+  const usage = "A leak report is a list of tokens, or of { token, type?, url?, source? } as GitHub's secret scanning sends it"
+  if (!Array.isArray(data)) throw invalid(usage)
+  if (data.length > MAX_LEAK_REPORT_TOKENS) throw invalid(`A leak report may carry at most ${MAX_LEAK_REPORT_TOKENS} tokens; got ${data.length}. Split it.`)
+  return data.map((item, index) => {
+    if (typeof item === "string") return { token: item }
+    if (!isPlainObject(item) || typeof item.token !== "string") throw invalid(`${usage}; item ${index} has no token string`)
+    const report: LeakedTokenReport = { token: item.token }
+    for (const field of ["type", "url", "source"] as const) {
+      const value = item[field]
+      if (typeof value === "string" && value.length <= MAX_LEAK_DETAIL_LENGTH && !/[\u0000-\u001F\u007F]/.test(value)) report[field] = value
+    }
+    return report
+  })
 }

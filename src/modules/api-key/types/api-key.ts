@@ -46,6 +46,41 @@ export interface RevokeApiKeyDTO {
   successor_id?: string | null
 }
 
+/** One reported token, as GitHub's secret scanning partner programme sends it (`type`, `url`, `source` optional). */
+export interface LeakedTokenReport {
+  token: string
+  /** The reporter's name for the token's kind (GitHub: the secret type registered with it). */
+  type?: string
+  /** Where the token was found (GitHub: a public URL, possibly empty). */
+  url?: string
+  /** What kind of place that is (GitHub: `content`, `commit`, `issue_comment` …). */
+  source?: string
+}
+
+/**
+ * GitHub's feedback labels. Here a label says only whether the token is well formed (the right
+ * prefix and length, and for a checksummed token a holding checksum): it is decided without the
+ * database, so it never tells the reporter whether a key had the token.
+ */
+export type LeakLabel = "true_positive" | "false_positive"
+
+/** What happened to one reported token. */
+export interface LeakedTokenResult {
+  /** SHA-256 of the token, hex: GitHub's `token_hash` (the token itself is never sent back). */
+  token_hash: string
+  /** The reported `type`, echoed (GitHub's `token_type`). */
+  token_type?: string
+  label: LeakLabel
+  /**
+   * For the operator (the CLI), never for the reporter: `revoked` (an active secret key, revoked
+   * now), `publishable` (an active publishable key: public by design, not revoked),
+   * `no_active_key` (no key has it, or its key is already revoked or deleted), `malformed`.
+   */
+  outcome: "revoked" | "publishable" | "no_active_key" | "malformed"
+  /** The key, for `revoked` and `publishable`. */
+  api_key_id?: string
+}
+
 /** Medusa's filters on api keys: any readable field, `q` (title and redacted), `$and`, `$or`. */
 export type FilterableApiKeyProps = InferFilters<typeof ApiKey>
 

@@ -1,7 +1,8 @@
 import type { ModuleDatabaseOptions } from "../../../framework/modules-sdk/database"
 import type { ScryptParams } from "../authentication/hasher"
 import type { LegacyVerificationOption } from "../authentication/legacy-guard"
-export type { LegacyVerificationOption }
+import type { TokenFormat } from "../authentication/token"
+export type { LegacyVerificationOption, TokenFormat }
 
 export interface SecretKeyLimitOption {
   /** How many active secret keys may exist in one scope (Medusa's old rule is 1). */
@@ -87,6 +88,31 @@ export interface ApiKeyModuleOptions {
   customScopes?: string[]
   /** Off by default; e.g. `{ secret: "90d" }` makes every secret key expire within 90 days (see MaxLifetimeOption). */
   maxLifetime?: MaxLifetimeOption
+  /**
+   * The format of new tokens. "medusa" (default): `sk_` / `pk_` + 64 hex characters, as Medusa
+   * makes them. "checksummed": `sk_` / `pk_` + 43 base62 characters + a 6-character base62 CRC32
+   * checksum (52 characters in all), which secret scanners find with
+   * `\b(sk|pk)_[0-9A-Za-z]{49}\b` and which is refused offline when mistyped. Tokens of both
+   * formats authenticate whatever this says, so keys made before a switch keep working.
+   */
+  tokenFormat?: TokenFormat
+  /** Leak reports from GitHub's secret scanning partner programme (`POST /hooks/secret-scanning`). Off without keys. */
+  secretScanning?: SecretScanningOption
+}
+
+/** One of GitHub's secret scanning public keys, as https://api.github.com/meta/public_keys/secret_scanning lists them. */
+export interface SecretScanningPublicKey {
+  /** What the `Github-Public-Key-Identifier` header names. */
+  key_identifier: string
+  /** The ECDSA P-256 public key, PEM ("-----BEGIN PUBLIC KEY-----…"). */
+  key: string
+  /** Listed by GitHub; ignored (every configured key is accepted, so a rotation needs no restart at the switch). */
+  is_current?: boolean
+}
+
+export interface SecretScanningOption {
+  /** The keys a report's signature may verify against; GitHub's `public_keys` array can be pasted as is. */
+  publicKeys: SecretScanningPublicKey[]
 }
 
 export type HashFormat = "scrypt-kdf" | "medusa"

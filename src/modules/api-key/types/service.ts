@@ -2,7 +2,7 @@ import type { Context } from "../../../framework/modules-sdk/context"
 import type { FindConfig, GeneratedMethods, ShortMethods } from "../../../framework/modules-sdk/service"
 import type { ApiKeyHistoryDTO, FilterableApiKeyHistoryProps } from "../models/api-key-history"
 import type { AuthenticationStats } from "../authentication/authenticator"
-import type { ApiKeyDTO, CreateApiKeyDTO, FilterableApiKeyProps, RevokeApiKeyDTO, UpdateApiKeyDTO } from "./api-key"
+import type { ApiKeyDTO, CreateApiKeyDTO, FilterableApiKeyProps, LeakedTokenReport, LeakedTokenResult, RevokeApiKeyDTO, UpdateApiKeyDTO } from "./api-key"
 
 /** The DTO types the generated methods of the api key service take and return. */
 export interface ApiKeyTypes {
@@ -33,6 +33,16 @@ export interface IApiKeyModuleService extends ShortMethods<ApiKeyTypes>, Generat
   listAndCountApiKeyHistory(filters?: FilterableApiKeyHistoryProps, config?: FindConfig, sharedContext?: Context): Promise<[ApiKeyHistoryDTO[], number]>
   /** Deletes history entries recorded before `older_than`; returns how many. History is kept until this is called. */
   pruneApiKeyHistory(data: { older_than: Date | string }, sharedContext?: Context): Promise<number>
+  /**
+   * Leak response (not in Medusa): revokes at once the active secret keys the reported tokens
+   * belong to (`revoked_by: "secret-scanning"`, history `revoked` with `reason: "leaked"`);
+   * publishable tokens are labelled, never revoked; unknown tokens change nothing. One result per
+   * reported token, in order (see LeakedTokenResult: only `token_hash`, `token_type` and `label`
+   * may go back to a reporter).
+   */
+  revokeLeakedTokens(reports: (LeakedTokenReport | string)[], sharedContext?: Context): Promise<LeakedTokenResult[]>
+  /** Whether a leak report's raw body was signed by one of the module's `secretScanning.publicKeys`. */
+  verifySecretScanningSignature(payload: Buffer | string, keyIdentifier: unknown, signature: unknown): boolean
   /** Writes pending `last_used_at` updates now (shutdown does too). */
   flushLastUsed(): Promise<void>
   onApplicationShutdown(): Promise<void>

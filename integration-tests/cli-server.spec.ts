@@ -460,16 +460,21 @@ describe("the CLI commands", () => {
     expect(result).toEqual({ code: 1, stdout: "", stderr: "Error: ApiKey with id: apk_missing was not found" })
   })
 
-  it("rolls back the api key module alone with db:rollback api_key --step 2, leaving the table Medusa's module reads", async () => {
+  it("rolls back the api key module alone with db:rollback api_key --step 3, leaving the table Medusa's module reads", async () => {
     expect((await cli("db:migrate")).code).toBe(0)
-    // The key history and the lookup digest: the two migrations after Medusa's own table.
-    const result = await cli("db:rollback", "api_key", "--step", "2")
-    expect(result).toMatchObject({ code: 0, stdout: "apiKey: reverted Migration20261127000000_api_key_history, Migration20261126000000_api_key_token_lookup" })
+    // The least-privilege columns, the key history and the lookup digest: the migrations after Medusa's own table.
+    const result = await cli("db:rollback", "api_key", "--step", "3")
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: "apiKey: reverted Migration20261128000000_api_key_least_privilege, Migration20261127000000_api_key_history, Migration20261126000000_api_key_token_lookup",
+    })
     const columns = (await queryDatabase(database.url, "select column_name from information_schema.columns where table_name = 'api_key'")).map((r) => r.column_name)
     expect(columns).toContain("salt")
     expect(columns).not.toContain("token_lookup")
     expect(await cli("db:rollback", "apiKeys")).toMatchObject({ code: 1, stderr: expect.stringContaining('No module "apiKeys" in medusa-config.js; name one of apiKey, salesChannel, links') })
-    expect((await cli("db:migrate")).stdout).toContain("apiKey: applied Migration20261126000000_api_key_token_lookup, Migration20261127000000_api_key_history")
+    expect((await cli("db:migrate")).stdout).toContain(
+      "apiKey: applied Migration20261126000000_api_key_token_lookup, Migration20261127000000_api_key_history, Migration20261128000000_api_key_least_privilege"
+    )
   })
 
   it("rolls every module back with db:rollback --step 0", async () => {

@@ -4,7 +4,8 @@ import { Migration } from "@mikro-orm/migrations"
  * The columns of least privilege, expiry and rate limits, all nullable: null is Medusa's behaviour
  * (no expiry, full access, any origin, the module's default limit), so existing keys are unchanged
  * and a server of the previous release, which never names these columns, keeps working beside this
- * one. The history gains two actions; `down` restores the old list without checking old rows.
+ * one. The history gains the `settings_changed` action; `down` restores the old list without
+ * checking old rows.
  */
 export class Migration20261128000000_api_key_least_privilege extends Migration {
   async up(): Promise<void> {
@@ -16,7 +17,7 @@ export class Migration20261128000000_api_key_least_privilege extends Migration {
       add column if not exists "metadata" jsonb null;`)
     this.addSql(`create index if not exists "IDX_api_key_expires_at" on "api_key" ("expires_at") where "expires_at" is not null;`)
     this.addSql(`alter table "api_key_history" drop constraint if exists "api_key_history_action_check";`)
-    this.addSql(`alter table "api_key_history" add constraint "api_key_history_action_check" check ("action" in (${actions([...PREVIOUS_ACTIONS, "settings_changed", "leaked"])}));`)
+    this.addSql(`alter table "api_key_history" add constraint "api_key_history_action_check" check ("action" in (${actions([...PREVIOUS_ACTIONS, "settings_changed"])}));`)
   }
 
   async down(): Promise<void> {

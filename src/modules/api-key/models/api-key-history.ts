@@ -17,8 +17,6 @@ export const ApiKeyHistoryAction = {
   FIRST_USED: "first_used",
   /** Scopes, allowed origins, rate limit or metadata changed (`data` names each field's from and to). */
   SETTINGS_CHANGED: "settings_changed",
-  /** Revoked at once because its token was reported as leaked (secret scanning). */
-  LEAKED: "leaked",
 } as const
 export type ApiKeyHistoryAction = (typeof ApiKeyHistoryAction)[keyof typeof ApiKeyHistoryAction]
 

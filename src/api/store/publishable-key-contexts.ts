@@ -4,7 +4,7 @@ import { performance } from "node:perf_hooks"
 import type { ChangeFeed, ChangeMessage } from "../../framework/modules-sdk/change-feed"
 import { ChangeSafeCache, type ChangeSafeCacheSettings, type ChangeSafeCacheStats } from "../../framework/modules-sdk/change-safe-cache"
 import { publishableApiKeySalesChannel } from "../../links"
-import { ApiKey } from "../../modules/api-key/models/api-key"
+import { ApiKey, type ApiKeyRateLimit } from "../../modules/api-key/models/api-key"
 import { inactiveFrom } from "../../modules/api-key/utils/active"
 import { SalesChannel } from "../../modules/sales-channel"
 import { apiKeyService, hasSalesChannels, queryService } from "../utils"
@@ -20,6 +20,8 @@ export interface PublishableKeyRecord {
   sales_channel_ids: readonly string[]
   /** The browser origins the key may be used from (see allowed-origins.ts); null: any, as in Medusa. */
   allowed_origins: readonly string[] | null
+  /** Its own rate limit (null: the module's default applies, if any), counted with no query. */
+  rate_limit: ApiKeyRateLimit | null
 }
 
 /** Container name of the app's PublishableKeyContexts (registered by loadMedusaApp). */
@@ -37,7 +39,7 @@ function digestOf(token: string): string {
 async function readPublishableKey(scope: AwilixContainer, token: string): Promise<PublishableKeyRecord | undefined> {
   const filters = { token, type: "publishable" as const }
   if (!hasSalesChannels(scope)) {
-    const [key] = await apiKeyService(scope).listApiKeys(filters, { select: ["id", "token", "revoked_at", "expires_at", "allowed_origins"], take: 1 })
+    const [key] = await apiKeyService(scope).listApiKeys(filters, { select: ["id", "token", "revoked_at", "expires_at", "allowed_origins", "rate_limit"], take: 1 })
     return (
       key &&
       freeze({
@@ -47,12 +49,13 @@ async function readPublishableKey(scope: AwilixContainer, token: string): Promis
         expires_at: key.expires_at ?? null,
         sales_channel_ids: [],
         allowed_origins: key.allowed_origins ?? null,
+        rate_limit: key.rate_limit ?? null,
       })
     )
   }
   const { data } = await queryService(scope).graph({
     entity: ApiKey.tableName,
-    fields: ["id", "token", "revoked_at", "expires_at", "allowed_origins", "sales_channels.id", "sales_channels.is_disabled"],
+    fields: ["id", "token", "revoked_at", "expires_at", "allowed_origins", "rate_limit", "sales_channels.id", "sales_channels.is_disabled"],
     filters,
   })
   const key = data[0]
@@ -65,12 +68,14 @@ async function readPublishableKey(scope: AwilixContainer, token: string): Promis
     expires_at: key.expires_at ?? null,
     sales_channel_ids: channels.filter((channel) => !channel.is_disabled).map((channel) => channel.id),
     allowed_origins: (key.allowed_origins as string[] | undefined) ?? null,
+    rate_limit: key.rate_limit ?? null,
   })
 }
 
 function freeze(record: PublishableKeyRecord): PublishableKeyRecord {
   Object.freeze(record.sales_channel_ids)
   if (record.allowed_origins) Object.freeze(record.allowed_origins)
+  if (record.rate_limit) Object.freeze(record.rate_limit)
   return Object.freeze(record)
 }
 

@@ -1,5 +1,6 @@
 import { asValue, type AwilixContainer } from "awilix"
 import type { RequestHandler } from "express"
+import { enforceKeyRateLimit } from "../../framework/http/auth/rate-limit"
 import { MedusaError } from "../../framework/modules-sdk/medusa-error"
 import { failsTokenChecksum, isActiveApiKey } from "../../modules/api-key"
 import { checkAllowedOrigin } from "./allowed-origins"
@@ -45,5 +46,8 @@ export const requirePublishableKey: RequestHandler = async (req, res, next) => {
   // A copy per request: route code may change its context without touching the cached record.
   req.publishable_key_context = { key: found.token, sales_channel_ids: [...found.sales_channel_ids] }
   req.scope.register({ publishable_key_context: asValue(req.publishable_key_context) })
+  // Last, once the key is accepted: a refused request never counts. A publishable key's limit is
+  // shared by every shopper using it (it is one storefront's key).
+  await enforceKeyRateLimit(req, res, found)
   next()
 }

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express"
 import { redactUrl } from "../modules-sdk/database"
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../modules-sdk/errors"
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, isReported } from "../modules-sdk/errors"
 import { MedusaError } from "../modules-sdk/medusa-error"
 import { redactToken } from "../../modules/api-key/authentication/token"
 import type { ErrorResponseBody } from "./types"
@@ -86,10 +86,10 @@ function describeClientError(error: ClientHttpError, status: number): ErrorRespo
   return { status, body: { type, message } }
 }
 
-function serviceUnavailable(): ErrorResponse {
+function serviceUnavailable(message = DATABASE_UNAVAILABLE_MESSAGE): ErrorResponse {
   return {
     status: 503,
-    body: { type: MedusaError.Types.SERVICE_UNAVAILABLE, message: DATABASE_UNAVAILABLE_MESSAGE },
+    body: { type: MedusaError.Types.SERVICE_UNAVAILABLE, message },
     headers: { "Retry-After": String(RETRY_AFTER_SECONDS) },
   }
 }
@@ -97,7 +97,8 @@ function serviceUnavailable(): ErrorResponse {
 /** The status, body and headers the client sees for any error a handler or middleware raised. */
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (MedusaError.isMedusaError(error)) {
-    if (error.type === MedusaError.Types.SERVICE_UNAVAILABLE) return serviceUnavailable()
+    // Its own message: what is unavailable (the database, the rate limit store …) and when to retry.
+    if (error.type === MedusaError.Types.SERVICE_UNAVAILABLE) return serviceUnavailable(error.message)
     const status = STATUS_BY_TYPE[error.type]
     if (status === undefined) return { status: 500, body: UNKNOWN_ERROR }
     const code = error.code ?? CODE_BY_TYPE[error.type]
@@ -156,7 +157,8 @@ const OUTAGE_LOG_INTERVAL_MS = 10_000
 
 /** The last middleware: Medusa's error body, no stack traces or internals for the client. */
 export function errorHandler(logger: HttpLogger): ErrorRequestHandler {
-  let outageLoggedAt = 0
+  /** When the database's outage (true) and any other 503 (false) were last logged. */
+  const outageLoggedAt = new Map<boolean, number>()
   return (error, req, res, next) => {
     if (res.headersSent) {
       // Too late for a JSON body; let express end the connection.
@@ -165,10 +167,16 @@ export function errorHandler(logger: HttpLogger): ErrorRequestHandler {
     }
     const { status, body, headers } = toErrorResponse(error)
     if (status === 503) {
+      // An outage that its own code has already logged (the rate limit store's) is not logged again.
       const now = Date.now()
-      if (now - outageLoggedAt >= OUTAGE_LOG_INTERVAL_MS) {
-        outageLoggedAt = now
-        logger.error(`The database is unreachable: answering 503 with Retry-After ${RETRY_AFTER_SECONDS} until it is back`)
+      const database = body.message === DATABASE_UNAVAILABLE_MESSAGE
+      if (!isReported(error) && now - (outageLoggedAt.get(database) ?? 0) >= OUTAGE_LOG_INTERVAL_MS) {
+        outageLoggedAt.set(database, now)
+        logger.error(
+          database
+            ? `The database is unreachable: answering 503 with Retry-After ${RETRY_AFTER_SECONDS} until it is back`
+            : `Answering 503 with Retry-After ${RETRY_AFTER_SECONDS}: ${redactSecrets(body.message)}`
+        )
       }
     } else if (status >= 500) {
       // The method and target identify the request (tokens masked); its headers and body may

@@ -39,6 +39,21 @@ export function sqlState(error: unknown): string | undefined {
 
 export const DATABASE_UNAVAILABLE_MESSAGE = "The database is unreachable at the moment; retry in a few seconds"
 
+const REPORTED = Symbol.for("medusa-api-key.outageReported")
+
+/**
+ * Marks an error whose cause the code raising it has already logged (once per outage, such as the
+ * rate limit store's), so the HTTP error handler does not log it again.
+ */
+export function markReported<E extends Error>(error: E): E {
+  Object.defineProperty(error, REPORTED, { value: true })
+  return error
+}
+
+export function isReported(error: unknown): boolean {
+  return !!error && typeof error === "object" && (error as Record<symbol, unknown>)[REPORTED] === true
+}
+
 /** Socket errors and messages that mean the database could not be reached (not that it refused). */
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"])
 // "Transaction query already complete": knex's answer to a statement sent on a transaction whose

@@ -4,6 +4,7 @@ import { moduleEntry } from "../../framework/modules-sdk/module-entry"
 import { apiKeyMigrations } from "../../../migrations/api-key"
 import { CONNECTION_LOADER } from "../../framework/modules-sdk/load-module"
 import { authenticationLoader, optionsLoader } from "./loaders/authentication"
+import { rateLimitLoader } from "./loaders/rate-limit"
 import { ApiKeyHistory } from "./models/api-key-history"
 import { ApiKeyModuleService } from "./services/api-key-module-service"
 import type { ApiKeyModuleOptions } from "./types/options"
@@ -11,7 +12,7 @@ import type { ApiKeyModuleOptions } from "./types/options"
 /** The API Key Module, as medusa-config.js resolves it. */
 const apiKeyModule = Module(Modules.API_KEY, {
   service: ApiKeyModuleService,
-  loaders: [optionsLoader, CONNECTION_LOADER, authenticationLoader],
+  loaders: [optionsLoader, CONNECTION_LOADER, authenticationLoader, rateLimitLoader],
   migrations: apiKeyMigrations,
   linkableKeys: { ApiKey: ["publishable_key_id"] },
   // The key history is the module's own record: read through listApiKeyHistory, written only by

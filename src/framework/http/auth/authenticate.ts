@@ -2,12 +2,13 @@ import type { RequestHandler } from "express"
 import { MedusaError } from "../../modules-sdk/medusa-error"
 import { Modules } from "../../modules-sdk/definitions"
 import { setAuthContext } from "../request-scope"
+import { enforceKeyRateLimit, type KeyWithRateLimit } from "./rate-limit"
 
 const SECRET_PREFIX = "sk_"
 
 /** What this middleware needs of the API key module. */
 interface SecretKeyAuthenticator {
-  authenticate(token: string): Promise<{ id: string } | false>
+  authenticate(token: string): Promise<KeyWithRateLimit | false>
 }
 
 /**
@@ -81,11 +82,13 @@ export function authenticate(actorType: string | string[], authType: AuthType | 
     )
   }
 
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     const token = acceptsApiKey ? extractSecretToken(req.get("authorization")) : null
     const key = token ? await req.scope.resolve<SecretKeyAuthenticator>(Modules.API_KEY).authenticate(token) : false
     if (key) {
       setAuthContext(req, { actor_id: key.id, actor_type: "api-key", auth_identity_id: "" })
+      // After the key is accepted, so a request refused for auth is never counted.
+      await enforceKeyRateLimit(req, res, key)
     } else if (!options.allowUnauthenticated) {
       throw unauthorized()
     }

@@ -10,6 +10,7 @@ import { assertKnownOptionKeys, DATABASE_OPTION_KEYS } from "../../../framework/
 import { knownScopes } from "../services/key-settings"
 import { validateMaxLifetimeOption, type MaxLifetimeSettings } from "../services/key-lifetime"
 import { parseScope } from "../utils/scopes"
+import { RATE_LIMIT_OPTION_KEYS, validateRateLimitOption, type RateLimitSettings } from "../rate-limit/options"
 import { CHANGE_FEED_OPTION_KEYS, validateChangeFeedOption } from "../../../framework/modules-sdk/change-feed-selection"
 import { TOKEN_FORMATS, type TokenFormat } from "../authentication/token"
 import { validateSecretScanningOption, type SecretScanningKeys } from "../authentication/leak-report-signature"
@@ -28,6 +29,7 @@ const NESTED_OPTION_KEYS: Record<string, readonly string[]> = {
   maxLifetime: ["secret", "publishable"],
   tokenFormat: [], // a plain value too
   secretScanning: ["publicKeys"],
+  rateLimit: RATE_LIMIT_OPTION_KEYS,
 }
 
 export type NormalizedApiKeyModuleOptions = Omit<ApiKeyModuleOptions, "secretScanning"> & {
@@ -44,6 +46,7 @@ export type NormalizedApiKeyModuleOptions = Omit<ApiKeyModuleOptions, "secretSca
   knownScopes: ReadonlySet<string>
   /** Seconds per key type; empty (no maximum) unless the option sets one. */
   maxLifetime: MaxLifetimeSettings
+  rateLimit: RateLimitSettings
 }
 
 /**
@@ -90,6 +93,7 @@ export function normalizeApiKeyModuleOptions(raw: unknown): NormalizedApiKeyModu
     changeFeed: validateChangeFeedOption(options.changeFeed),
     knownScopes: knownScopes(validateCustomScopes(options.customScopes)),
     maxLifetime: validateMaxLifetimeOption(options.maxLifetime),
+    rateLimit: validateRateLimitOption(options.rateLimit),
   }
 }
 

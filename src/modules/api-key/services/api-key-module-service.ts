@@ -43,6 +43,8 @@ import { validateCreateInput, validateKeyUpdate, validateLeakReports, validateRe
 import { API_KEY_SETTING_FIELDS, assertSettingsFitType } from "./key-settings"
 import { KeyLifetimePolicy, type LifetimeFacts } from "./key-lifetime"
 import { SecretKeyLimit } from "./secret-key-limit"
+import type { KeyRateLimiter, RateLimitedKey } from "../rate-limit/limiter"
+import type { RateLimitOutcome } from "../rate-limit/store"
 
 interface InjectedDependencies extends ServiceDependencies {
   changeFeed: ChangeFeed
@@ -52,6 +54,7 @@ interface InjectedDependencies extends ServiceDependencies {
   apiKeyAuthenticator: TokenAuthenticator
   apiKeyHistory: ApiKeyHistoryRecorder
   apiKeyHistoryRepository: ApiKeyHistoryRepository
+  apiKeyRateLimiter: KeyRateLimiter
 }
 
 type OneOrMany<T> = T | T[]
@@ -74,6 +77,7 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
   protected readonly historyRepository_: ApiKeyHistoryRepository
   protected readonly options_: NormalizedApiKeyModuleOptions
   protected readonly lifetime_: KeyLifetimePolicy
+  protected readonly rateLimiter_: KeyRateLimiter
 
   constructor(deps: InjectedDependencies) {
     super(deps)
@@ -84,6 +88,7 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     this.history_ = deps.apiKeyHistory
     this.historyRepository_ = deps.apiKeyHistoryRepository
     this.options_ = deps.apiKeyOptions
+    this.rateLimiter_ = deps.apiKeyRateLimiter
     this.secretKeyLimit_ = new SecretKeyLimit(deps.apiKeyRepository, deps.apiKeyOptions.secretKeyLimit)
     this.lifetime_ = new KeyLifetimePolicy(deps.apiKeyOptions.maxLifetime)
   }
@@ -452,8 +457,24 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     return this.authenticator_.flushLastUsed()
   }
 
+  // ---- rate limits -------------------------------------------------------------------------
+
+  /**
+   * Counts one request of an authenticated key against its `rate_limit` (else the module's
+   * default) and says whether it may proceed; null when no limit applies. Takes the key as
+   * authentication returned it, so a warm request sends no query. Throws service_unavailable when
+   * the store is unreachable and `rateLimit.onStoreError` is "closed".
+   */
+  consumeRateLimit(key: RateLimitedKey): Promise<RateLimitOutcome | null> {
+    if (!isPlainObject(key) || typeof key.id !== "string") {
+      return Promise.reject(invalid(`consumeRateLimit needs the authenticated key ({ id, rate_limit? }); got ${JSON.stringify(key)}`))
+    }
+    return this.rateLimiter_.consume(key)
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.authenticator_.close()
+    await this.rateLimiter_.close()
     await super.onApplicationShutdown()
   }
 }

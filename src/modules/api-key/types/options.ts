@@ -2,6 +2,7 @@ import type { ModuleDatabaseOptions } from "../../../framework/modules-sdk/datab
 import type { ScryptParams } from "../authentication/hasher"
 import type { LegacyVerificationOption } from "../authentication/legacy-guard"
 import type { TokenFormat } from "../authentication/token"
+import type { ApiKeyRateLimit } from "../models/api-key"
 export type { LegacyVerificationOption, TokenFormat }
 
 export interface SecretKeyLimitOption {
@@ -55,6 +56,24 @@ export interface MaxLifetimeOption {
   publishable?: number | string
 }
 
+/** Per-key rate limits (see rate-limit/limiter and README "Rate limits"). */
+export interface RateLimitOption {
+  /** The limit of keys whose own `rate_limit` is null. Default null: only keys with their own limit are limited. */
+  default?: ApiKeyRateLimit | null
+  /**
+   * Where requests are counted. "auto" (default): Redis when `redisUrl` or the app's
+   * `projectConfig.redisUrl` is set, shared by every server; else "memory", where each server
+   * counts on its own. "redis" without a URL is refused at start.
+   */
+  store?: "auto" | "redis" | "memory"
+  /** Redis for the counters; default the app's `projectConfig.redisUrl`. */
+  redisUrl?: string
+  /** Prefix of the counters' Redis keys. Default "medusa:rate-limit:". */
+  keyPrefix?: string
+  /** Redis unreachable: "open" (default) serves without limits, "closed" answers 503. Logged once per outage. */
+  onStoreError?: "open" | "closed"
+}
+
 export interface ApiKeyModuleOptions {
   database?: ModuleDatabaseOptions
   /** scrypt cost for new secret keys. Default { logN: 14, r: 8, p: 1 }, Medusa's cost. */
@@ -98,6 +117,8 @@ export interface ApiKeyModuleOptions {
   tokenFormat?: TokenFormat
   /** Leak reports from GitHub's secret scanning partner programme (`POST /hooks/secret-scanning`). Off without keys. */
   secretScanning?: SecretScanningOption
+  /** Per-key rate limits: the default limit, the store (memory or Redis) and what to do when Redis is unreachable. */
+  rateLimit?: RateLimitOption
 }
 
 /** One of GitHub's secret scanning public keys, as https://api.github.com/meta/public_keys/secret_scanning lists them. */

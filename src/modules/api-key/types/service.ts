@@ -2,6 +2,8 @@ import type { Context } from "../../../framework/modules-sdk/context"
 import type { FindConfig, GeneratedMethods, ShortMethods } from "../../../framework/modules-sdk/service"
 import type { ApiKeyHistoryDTO, FilterableApiKeyHistoryProps } from "../models/api-key-history"
 import type { AuthenticationStats } from "../authentication/authenticator"
+import type { RateLimitedKey } from "../rate-limit/limiter"
+import type { RateLimitOutcome } from "../rate-limit/store"
 import type { ApiKeyDTO, CreateApiKeyDTO, FilterableApiKeyProps, LeakedTokenReport, LeakedTokenResult, RevokeApiKeyDTO, UpdateApiKeyDTO } from "./api-key"
 
 /** The DTO types the generated methods of the api key service take and return. */
@@ -43,9 +45,16 @@ export interface IApiKeyModuleService extends ShortMethods<ApiKeyTypes>, Generat
   revokeLeakedTokens(reports: (LeakedTokenReport | string)[], sharedContext?: Context): Promise<LeakedTokenResult[]>
   /** Whether a leak report's raw body was signed by one of the module's `secretScanning.publicKeys`. */
   verifySecretScanningSignature(payload: Buffer | string, keyIdentifier: unknown, signature: unknown): boolean
+  /**
+   * Counts one request of an authenticated key against its rate limit (its own `rate_limit`, else
+   * the module's `rateLimit.default`): the outcome, or null when no limit applies. The HTTP host
+   * calls it once per request after authentication (see README "Rate limits").
+   */
+  consumeRateLimit(key: RateLimitedKey): Promise<RateLimitOutcome | null>
   /** Writes pending `last_used_at` updates now (shutdown does too). */
   flushLastUsed(): Promise<void>
   onApplicationShutdown(): Promise<void>
 }
 
-export type { ApiKeyModuleOptions, SecretKeyLimitOption } from "./options"
+export type { ApiKeyModuleOptions, RateLimitOption, SecretKeyLimitOption } from "./options"
+export type { RateLimitedKey, RateLimitOutcome }

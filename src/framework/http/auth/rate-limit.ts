@@ -1,0 +1,60 @@
+import type { Request, Response } from "express"
+import { Modules } from "../../modules-sdk/definitions"
+import { MedusaError } from "../../modules-sdk/medusa-error"
+
+/** A key as authentication returned it: its id and, when it has one, its own rate limit. */
+export interface KeyWithRateLimit {
+  id: string
+  rate_limit?: { limit: number; window_s: number } | null
+}
+
+/** What the API key module's `consumeRateLimit` answers (see modules/api-key/rate-limit). */
+interface RateLimitOutcome {
+  allowed: boolean
+  limit: number
+  window_s: number
+  remaining: number
+  reset_ms: number
+}
+
+/** What this host needs of the API key module; a module without it (Medusa's own) limits nothing. */
+interface RateLimitingService {
+  consumeRateLimit?(key: KeyWithRateLimit): Promise<RateLimitOutcome | null>
+}
+
+/** Set on a request once its key has been counted, whichever middleware did it. */
+const COUNTED = Symbol.for("medusa-api-key.rateLimitCounted")
+
+type CountedRequest = Request & { [COUNTED]?: true }
+
+/**
+ * Counts the request against its key's rate limit, once per request: the admin authentication
+ * may run twice (the /admin guard, then a route's own `authenticate(...)`), and only the first
+ * counts. Called only after the key was accepted, so a request refused for auth never counts.
+ *
+ * Sends the IETF draft's headers (draft-ietf-httpapi-ratelimit-headers) on every limited answer:
+ * `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` (whole seconds until Remaining grows;
+ * when it is 0, until a request is allowed again) and `RateLimit-Policy` (`limit;w=window_s`).
+ * Over the limit: 429 too_many_requests with `Retry-After` (the same seconds). A key without a
+ * limit gets no headers and costs no store call.
+ */
+export async function enforceKeyRateLimit(req: Request, res: Response, key: KeyWithRateLimit): Promise<void> {
+  const counted = req as CountedRequest
+  if (counted[COUNTED]) return
+  counted[COUNTED] = true
+  const outcome = await req.scope.resolve<RateLimitingService>(Modules.API_KEY).consumeRateLimit?.(key)
+  if (!outcome) return
+  const resetSeconds = Math.max(0, Math.ceil(outcome.reset_ms / 1000))
+  res.set({
+    "RateLimit-Limit": String(outcome.limit),
+    "RateLimit-Remaining": String(outcome.remaining),
+    "RateLimit-Reset": String(resetSeconds),
+    "RateLimit-Policy": `${outcome.limit};w=${outcome.window_s}`,
+  })
+  if (outcome.allowed) return
+  res.set("Retry-After", String(Math.max(1, resetSeconds)))
+  throw new MedusaError(
+    MedusaError.Types.TOO_MANY_REQUESTS,
+    `Too many requests with this API key: it may make ${outcome.limit} requests per ${outcome.window_s} seconds; retry in ${Math.max(1, resetSeconds)} seconds`
+  )
+}

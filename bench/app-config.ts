@@ -8,11 +8,12 @@ export const BENCH_APP_DIRECTORY = path.resolve(__dirname, "../../bench/app")
  * The app the HTTP benchmark serves and the process that changes its links loads: both modules,
  * so the publishable key ↔ sales channel link exists and the store guard reads it, as in a
  * Medusa store. Real scrypt cost: the secret key is verified once, then served from the cache.
+ * `apiKeyOptions`: the api key module's options (the rate limit bench picks the limiter's store).
  */
-export function benchAppConfig(databaseUrl: string): MedusaConfig {
+export function benchAppConfig(databaseUrl: string, apiKeyOptions?: Record<string, unknown>): MedusaConfig {
   return {
     projectConfig: { databaseUrl },
-    modules: { apiKey: { resolve: "@medusajs/api-key" }, salesChannel: { resolve: "@medusajs/sales-channel" } },
+    modules: { apiKey: { resolve: "@medusajs/api-key", ...(apiKeyOptions ? { options: apiKeyOptions } : {}) }, salesChannel: { resolve: "@medusajs/sales-channel" } },
   }
 }
 

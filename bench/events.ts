@@ -53,7 +53,7 @@ async function withApp(config: MedusaConfig, count: number): Promise<Timings> {
   }
 }
 
-async function redisAnswers(url: string): Promise<boolean> {
+export async function redisAnswers(url: string): Promise<boolean> {
   const client = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null })
   client.on("error", () => undefined)
   try {

@@ -17,6 +17,8 @@ export interface ServerReady {
   scopedSecretToken: string
   /** A publishable key for the same channel that only https://shop.example.com may use from a browser. */
   originPublishableToken: string
+  /** A secret key with a rate limit no load reaches (1,000,000 per second), for the rate limiter's cost. */
+  limitedSecretToken: string
   /** The SELECT `GET /admin/api-keys/:id` sends for the secret key, for `raw_pg` to replay. */
   adminDbSql: string
 }
@@ -29,6 +31,7 @@ async function createFixtures(app: MedusaApp) {
   const channel = await app.container.resolve<SalesChannelModuleService>(Modules.SALES_CHANNEL).createSalesChannels({ name: "Bench" })
   const scoped = await apiKeys.create({ title: "bench scoped", type: "secret", created_by: "bench", scopes: ["api_key:read"] })
   const withOrigins = await apiKeys.create({ title: "bench origins", type: "publishable", created_by: "bench", allowed_origins: ["https://shop.example.com", "https://*.example.org"] })
+  const limited = await apiKeys.create({ title: "bench limited", type: "secret", created_by: "bench", rate_limit: { limit: 1_000_000, window_s: 1 } })
   const link = app.container.resolve<Link>(ContainerRegistrationKeys.LINK)
   await link.create([salesChannelLink(publishable.id, channel.id), salesChannelLink(withOrigins.id, channel.id)])
   return {
@@ -39,6 +42,7 @@ async function createFixtures(app: MedusaApp) {
     salesChannelId: channel.id,
     scopedSecretToken: scoped.token,
     originPublishableToken: withOrigins.token,
+    limitedSecretToken: limited.token,
   }
 }
 
@@ -57,7 +61,9 @@ function listen(app: MedusaApp): Promise<{ server: Server; port: number }> {
  * here, where the queries are sent.
  */
 async function main() {
-  const app = await loadMedusaApp({ config: benchAppConfig(process.env.BENCH_DATABASE_URL!), directory: BENCH_APP_DIRECTORY })
+  // BENCH_API_KEY_OPTIONS: the api key module's options as JSON (the rate limit bench sets the limiter's store).
+  const apiKeyOptions = process.env.BENCH_API_KEY_OPTIONS ? (JSON.parse(process.env.BENCH_API_KEY_OPTIONS) as Record<string, unknown>) : undefined
+  const app = await loadMedusaApp({ config: benchAppConfig(process.env.BENCH_DATABASE_URL!, apiKeyOptions), directory: BENCH_APP_DIRECTORY })
   const fixtures = await createFixtures(app)
   const { server, port } = await listen(app)
   process.on("message", (message: { kind?: string }) => {

@@ -8,6 +8,7 @@ import { measureHttp } from "./http"
 import { measureRevocationPropagation } from "./propagation"
 import { measureFeedDown, measureLegacyForgery } from "./failure"
 import { measureEventBus } from "./events"
+import { measureRateLimit } from "./rate-limit"
 import { median, percentile, progress, round, timeMicros } from "./stats"
 
 /**
@@ -28,6 +29,9 @@ const sizes = {
   forgeryValidKeys: quick ? 8 : 30,
   eventCreates: quick ? 100 : 500,
   leastPrivilegeRounds: quick ? 2 : 6,
+  rateLimitRounds: quick ? 2 : 6,
+  rateLimitSeconds: quick ? 2 : 3,
+  rateLimitConsumeCalls: quick ? 20_000 : 100_000,
 }
 
 type Service = ApiKeyModuleService
@@ -184,6 +188,8 @@ async function main() {
     const propagation = await measureRevocationPropagation(db.url, sizes.propagationRounds)
     progress("the cost the event bus adds to a create: none, local, Redis")
     const events = await measureEventBus(db.url, sizes.eventCreates)
+    progress("the cost of the rate limiter on a warm admin request: no limit, memory, Redis")
+    const rate_limit = await measureRateLimit(db.url, { rounds: sizes.rateLimitRounds, seconds: sizes.rateLimitSeconds, consumeCalls: sizes.rateLimitConsumeCalls })
 
     const cpus = os.cpus()
     const output = {
@@ -204,6 +210,7 @@ async function main() {
       revocation_propagation_ms: propagation.p50,
       revocation_propagation: propagation,
       events,
+      rate_limit,
       duration_s: round((Date.now() - started) / 1000, 1),
     }
     process.stdout.write(`${JSON.stringify(output)}\n`)

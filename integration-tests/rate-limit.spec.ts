@@ -333,9 +333,16 @@ describe("rate limits on one server (memory store)", () => {
           expect([res.status, res.limit]).toEqual([400, undefined])
         }
       }
+      // A browser on a site the key does not allow is refused (403) before counting too.
+      const shop = await withDefault.apiKeys.createApiKeys({ title: "shop", type: "publishable", created_by: "test", allowed_origins: ["https://shop.example.com"] })
+      for (let i = 0; i < 3; i++) {
+        const res = await withDefault.server.store(shop.token, { origin: "https://elsewhere.example.net" })
+        expect([res.status, res.body.type, res.limit]).toEqual([403, "forbidden", undefined])
+      }
       // The refused requests used none of the keys' quota.
       expect((await withDefault.server.admin(key.token)).remaining).toBe("1")
       expect((await withDefault.server.store(pk.token)).remaining).toBe("1")
+      expect((await withDefault.server.store(shop.token, { origin: "https://shop.example.com" })).remaining).toBe("1")
     } finally {
       await withDefault.close()
     }

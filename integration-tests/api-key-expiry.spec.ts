@@ -8,10 +8,11 @@ import { rollApiKeyWorkflow } from "../src/workflows"
 import { writeAppApi } from "./setup/app-folder"
 import { setupCliApp, type CliApp } from "./setup/cli-app"
 import { queryDatabase } from "./setup/database"
-import { expectMedusaError } from "./setup/expect"
+import { containing, expectMedusaError } from "./setup/expect"
 import { forkFixture, type FixtureProcess } from "./setup/fixture-process"
 import { basicAuth, setupHttpApp, testConfig, type HttpFixture } from "./setup/http"
 import { setupApiKeyModule, type ModuleFixture } from "./setup/module"
+import { eventually, sleep } from "./setup/wait"
 
 /**
  * Expiry at creation (issue 14, point 1): `expires_at` or `expires_in` on create (module, HTTP,
@@ -23,17 +24,7 @@ import { setupApiKeyModule, type ModuleFixture } from "./setup/module"
 
 const DAY = 86_400
 const NOT_ALLOWED = "A valid publishable key is required to proceed with the request"
-const containing = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    if (await check()) return true
-    if (Date.now() > deadline) return false
-    await sleep(10)
-  }
-}
 
 /** Waits until `at` has passed (plus a few ms for the clock's resolution). */
 async function until(at: Date | string): Promise<void> {

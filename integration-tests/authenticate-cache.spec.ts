@@ -10,6 +10,7 @@ import type { ApiKeyModuleOptions } from "../src/modules/api-key/types/options"
 import { queryDatabase } from "./setup/database"
 import { FAST_SCRYPT, setupApiKeyModule, type ModuleFixture } from "./setup/module"
 import { forkFixture, type FixtureProcess } from "./setup/fixture-process"
+import { eventually, sleep } from "./setup/wait"
 
 /** The SQL statements one module instance sends, through its `database.logger` option. */
 function statementLog() {
@@ -27,17 +28,8 @@ function statementLog() {
 const SELECT = /\[query\].*select /i
 const LAST_USED_UPDATE = /update "api_key" set "last_used_at"/i
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Polls until `check` holds, for at most `ms`; returns whether it did. */
-async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<boolean> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    if (await check()) return true
-    if (Date.now() > deadline) return false
-    await sleep(10)
-  }
-}
 
 /** Resolves true once the instance's change feed listens and its cache serves. */
 const whenCaching = (service: ApiKeyModuleService) => eventually(async () => service.authenticationStats().listening, 10_000)

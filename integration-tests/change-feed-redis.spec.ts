@@ -7,6 +7,10 @@ import { forkFixture, type FixtureProcess } from "./setup/fixture-process"
 import { FAST_SCRYPT } from "./setup/module"
 import { freePort } from "./setup/ports"
 import { startOwnRedis, startPgBouncer, type OwnServer } from "./setup/servers"
+import { eventually as poll, sleep } from "./setup/wait"
+
+/** The feeds here start servers and proxies: give them longer than the default. */
+const eventually = (check: () => boolean | Promise<boolean>, ms = 10_000) => poll(check, ms)
 
 /**
  * The change feed over Redis pub/sub, on the real Redis (and redis-servers of the test's own where
@@ -20,16 +24,7 @@ const PROPAGATION_MS = 1_000
 const SEEN_WITHIN_MS = PROPAGATION_MS + 1_000
 const SHARED_REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379"
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function eventually(check: () => Promise<boolean> | boolean, ms = 10_000): Promise<boolean> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    if (await check()) return true
-    if (Date.now() > deadline) return false
-    await sleep(10)
-  }
-}
 
 /** The SQL statements one module instance sends (its `database.logger` option). */
 function statementLog() {

@@ -3,11 +3,10 @@ import { initialize, MedusaError, Modules, type ApiKeyModuleService, type Filter
 import { createStep, createWorkflow, type WorkflowData } from "../src/framework/workflows-sdk"
 import { updateApiKeysStep } from "../src/workflows"
 import { setupApp, type AppFixture } from "./setup/app"
-import { expectMedusaError } from "./setup/expect"
+import { containing, expectMedusaError } from "./setup/expect"
 import { basicAuth, setupHttpApp, type HttpFixture } from "./setup/http"
 import { setupApiKeyModule, type ModuleFixture } from "./setup/module"
 
-const containing = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
 
 /**
  * This project's optional key settings (scopes, allowed origins, rate limit, metadata): stored,

@@ -4,6 +4,7 @@ import type { ChangeFeed } from "../src/framework/modules-sdk/change-feed"
 import type { Link } from "../src/framework/modules-sdk/links"
 import { forkFixture, type FixtureProcess } from "./setup/fixture-process"
 import { basicAuth, setupHttpApp, testConfig, type HttpFixture } from "./setup/http"
+import { eventually } from "./setup/wait"
 
 /**
  * Query follows a link from memory once it has read it: `GET /admin/api-keys/:id` (which embeds
@@ -13,14 +14,6 @@ import { basicAuth, setupHttpApp, testConfig, type HttpFixture } from "./setup/h
 
 const SEEN_WITHIN_MS = 1_500
 
-async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    if (await check()) return true
-    if (Date.now() > deadline) return false
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
 
 describe("Query's link reads", () => {
   let fx: HttpFixture

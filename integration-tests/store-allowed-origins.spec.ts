@@ -3,6 +3,7 @@ import { moduleQueryCount } from "../src"
 import { PUBLISHABLE_KEY_ORIGINS, type PublishableKeyOrigins } from "../src/api/store/publishable-key-origins"
 import { forkFixture, type FixtureProcess } from "./setup/fixture-process"
 import { basicAuth, setupHttpApp, testConfig, type HttpFixture } from "./setup/http"
+import { eventually, sleep } from "./setup/wait"
 
 /**
  * A publishable key's allowed_origins on the store API: a browser request (one with an Origin
@@ -25,16 +26,7 @@ const refusal = (origin: string) => ({
   message: `Origin ${origin} is not allowed for this publishable API key; add it to the key's allowed_origins to use the key from that site`,
 })
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    if (await check()) return true
-    if (Date.now() > deadline) return false
-    await sleep(10)
-  }
-}
 
 let fx: HttpFixture
 beforeAll(async () => {

@@ -9,6 +9,7 @@ import { writeAppApi } from "./setup/app-folder"
 import { queryDatabase } from "./setup/database"
 import { forkFixture, type FixtureProcess } from "./setup/fixture-process"
 import { basicAuth, setupHttpApp, testConfig, type HttpFixture } from "./setup/http"
+import { eventually, sleep } from "./setup/wait"
 
 /**
  * The store guard's publishable key cache and the admin path's authentication, counted in SQL
@@ -22,16 +23,7 @@ const SEEN_WITHIN_MS = PROPAGATION_MS + 500
 const NOT_ALLOWED = "A valid publishable key is required to proceed with the request"
 const NOT_IN_KEY = "Requested sales channel is not part of the publishable key"
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    if (await check()) return true
-    if (Date.now() > deadline) return false
-    await sleep(10)
-  }
-}
 
 /** App routes: the store context as the guard leaves it (scoped as Medusa scopes it), and who the admin caller is. */
 const scopeModule = path.resolve(__dirname, "../src/api/store/sales-channel-scope.ts")

@@ -3,17 +3,9 @@ import { Queue } from "bullmq"
 import { Redis } from "ioredis"
 import type { Event, IEventBusModuleService } from "../../src"
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+import { eventually, sleep } from "./wait"
 
-/** Polls `check` until it holds or `ms` pass; returns whether it held. */
-export async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): Promise<boolean> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    if (await check()) return true
-    if (Date.now() > deadline) return false
-    await sleep(10)
-  }
-}
+export { eventually, sleep }
 
 export interface EventRecorder {
   events: Event[]

@@ -11,3 +11,6 @@ export async function expectMedusaError(promise: Promise<unknown>, type: string,
   if (typeof message === "string") expect(error.message).toBe(message)
   else expect(error.message).toMatch(message)
 }
+
+/** A pattern matching `text` anywhere, taken literally (for messages that go on with details). */
+export const containing = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))

@@ -42,7 +42,8 @@ export function validateChangeFeedOption(value: unknown): ChangeFeedSettings | u
   return { redisUrl }
 }
 
-function isRedisUrl(value: unknown): value is string {
+/** A redis:// or rediss:// URL (what ioredis connects to). */
+export function isRedisUrl(value: unknown): value is string {
   if (typeof value !== "string") return false
   try {
     return ["redis:", "rediss:"].includes(new URL(value).protocol)

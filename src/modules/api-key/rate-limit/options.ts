@@ -1,4 +1,5 @@
 import { invalid, isPlainObject } from "../../../framework/modules-sdk/errors"
+import { isRedisUrl } from "../../../framework/modules-sdk/change-feed-selection"
 import type { ApiKeyRateLimit } from "../models/api-key"
 import { validateRateLimit } from "../services/key-settings"
 import type { RateLimitOption } from "../types/options"
@@ -42,11 +43,3 @@ export function validateRateLimitOption(value: unknown): RateLimitSettings {
   return { default: limit, store, redisUrl, keyPrefix, onStoreError }
 }
 
-function isRedisUrl(value: unknown): value is string {
-  if (typeof value !== "string") return false
-  try {
-    return ["redis:", "rediss:"].includes(new URL(value).protocol)
-  } catch {
-    return false
-  }
-}

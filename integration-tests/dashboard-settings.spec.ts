@@ -219,8 +219,12 @@ describe("errors", () => {
     await expect(alert.textContent()).resolves.toContain(`secret keys may live at most ${MAX_SECRET_DAYS} days (module option maxLifetime.secret)`)
   })
 
-  it("says what to fix before sending settings that do not make sense together", async () => {
+  it("says what to fix before sending settings that do not make sense together (at 390 px wide)", async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
     await signIn("/secret-keys/create")
+    await page.getByLabel("Expires", { exact: true }).selectOption("hours")
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+    await page.getByLabel("Expires", { exact: true }).selectOption("never")
     await page.getByLabel("Title", { exact: true }).fill("Half set")
     await page.getByLabel("Only the scopes checked below").check()
     await page.getByRole("button", { name: "Create secret API key" }).click()

@@ -28,6 +28,9 @@ async function seed(server: Awaited<ReturnType<typeof serveDashboard>>): Promise
   await sdk.admin.apiKey.batchSalesChannels(keys[1].id, { add: [app.id] })
   await apiKeys.revoke(keys[2].id, { revoked_by: "user_admin" })
   await apiKeys.revoke(keys[3].id, { revoked_by: "user_admin", revoke_in: 7 * 24 * 3600 })
+  // Newest, so it heads the list: a campaign key that has expired (it lived one second).
+  await apiKeys.createApiKeys({ title: "Summer campaign", type: "publishable", created_by: "user_admin", expires_in: 1 })
+  await new Promise((resolve) => setTimeout(resolve, 1100))
 }
 
 async function main(): Promise<void> {

@@ -5,7 +5,9 @@
 export { default as Medusa, FetchError } from "../../src/sdk"
 export type {
   AdminApiKey,
+  AdminApiKeyScope,
   AdminCreateApiKey,
   AdminGetApiKeysParams,
   AdminSalesChannel,
+  AdminUpdateApiKey,
 } from "../../src/sdk"

@@ -3,13 +3,14 @@ import { Medusa } from "./sdk"
 
 /**
  * The signed-in secret key lives in sessionStorage: it survives a reload, not the tab, and is
- * never written anywhere else. Any 401 from the server (the key was revoked, rolled or deleted)
- * signs out at once.
+ * never written anywhere else. Any 401 from the server (the key was revoked, rolled, deleted or
+ * expired) signs out at once; other refusals (a 403 for a scope the key lacks, a 429) leave the
+ * session alone and show where the action was.
  */
 const STORAGE_KEY = "api-key-dashboard.secret-key"
 
 export const SIGNED_OUT_BY_SERVER =
-  "You have been signed out: the server no longer accepts this secret key (it was revoked, rolled or deleted). Sign in with another secret key."
+  "You have been signed out: the server no longer accepts this secret key (it was revoked, rolled, deleted or has expired). Sign in with another secret key."
 
 interface Session {
   /** The SDK with the signed-in key; only rendered inside a signed-in page. */

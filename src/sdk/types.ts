@@ -3,6 +3,7 @@ import type * as apiKeyValidators from "../api/admin/api-keys/validators"
 import type * as salesChannelValidators from "../api/admin/sales-channels/validators"
 import type { ApiKeyDTO, FilterableApiKeyProps } from "../modules/api-key/types/api-key"
 import type { ApiKeyHistoryAction, ApiKeyHistoryDTO } from "../modules/api-key/models/api-key-history"
+import type { BuiltInApiKeyScope } from "../modules/api-key/utils/scopes"
 import type { FilterableSalesChannelProps, SalesChannelDTO } from "../modules/sales-channel/types"
 
 /**
@@ -97,6 +98,8 @@ export type AdminCreateApiKey = z.input<typeof apiKeyValidators.AdminCreateApiKe
 export type AdminUpdateApiKey = z.input<typeof apiKeyValidators.AdminUpdateApiKey> & AdditionalData
 export type AdminRevokeApiKey = z.input<typeof apiKeyValidators.AdminRevokeApiKey>
 export type AdminRollApiKey = z.input<typeof apiKeyValidators.AdminRollApiKey>
+/** The built-in scopes a secret key can be limited to (`resource:action`); `"*"`, `resource:*` and an app's `customScopes` are accepted too. */
+export type AdminApiKeyScope = BuiltInApiKeyScope
 /** Medusa's `AdminBatchLink`: sales channel ids to link to and unlink from a publishable key. */
 export type AdminBatchLink = z.input<typeof apiKeyValidators.AdminBatchSalesChannels>
 

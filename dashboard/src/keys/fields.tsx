@@ -1,53 +1,37 @@
-import type { ReactNode } from "react"
 import { CopyButton } from "../components/copy-button"
 import { DateTime } from "../components/date-time"
-import type { AdminApiKey, AdminCreateApiKey } from "../sdk"
-import type { KeyType } from "./kinds"
+import type { DetailRow, KeyField, SettingField } from "./field-types"
+import { expiryField, expiryRow } from "./settings/expiry"
+import { originsField, originsRow } from "./settings/origins"
+import { rateLimitField, rateLimitRow } from "./settings/rate-limit"
+import { scopesField, scopesRow } from "./settings/scopes"
 import { STATUS_LABEL, keyStatus } from "./status"
 
 /**
- * What the create form asks and what the key page shows, one entry per field. A new field of
- * api keys (an expiry, scopes …) is one entry in CREATE_FIELDS and one in DETAIL_ROWS; the form
- * and the page render whatever these lists hold.
+ * What the create form asks, what the "Edit settings" dialog changes and what the key page
+ * shows, one entry per field. A new field of api keys is one entry in CREATE_FIELDS (and in
+ * SETTING_FIELDS when it can change later) and one in DETAIL_ROWS; the form, the dialog and the
+ * page render whatever these lists hold. The settings' own files hold their controls and rows.
  */
 
-export interface ControlProps {
-  id: string
-  value: string
-  onChange(value: string): void
-  describedBy?: string
+export type { ControlProps, DetailRow, KeyField, SettingField } from "./field-types"
+export { forType } from "./field-types"
+
+const titleField: KeyField<string> = {
+  name: "title",
+  label: "Title",
+  hint: "What uses the key, e.g. “Web storefront” or “CI deploy”. You can change it later.",
+  initial: "",
+  control: ({ id, value, onChange, describedBy }) => (
+    <input id={id} name="title" required maxLength={255} autoComplete="off" value={value} aria-describedby={describedBy} onChange={(e) => onChange(e.target.value)} />
+  ),
+  toBody: (value) => ({ title: value.trim() }),
 }
 
-export interface CreateField {
-  name: string
-  label: string
-  hint?: string
-  /** Which kinds of key ask for it (all when omitted). */
-  types?: KeyType[]
-  initial: string
-  control(props: ControlProps): ReactNode
-  /** This field's part of the create request's body. */
-  toBody(value: string): Partial<AdminCreateApiKey>
-}
+/** The settings that can change after creation (the dialog sends only the ones that changed). */
+export const SETTING_FIELDS: SettingField<unknown>[] = [scopesField, originsField, rateLimitField]
 
-export const CREATE_FIELDS: CreateField[] = [
-  {
-    name: "title",
-    label: "Title",
-    hint: "What uses the key, e.g. “Web storefront” or “CI deploy”. You can change it later.",
-    initial: "",
-    control: ({ id, value, onChange, describedBy }) => (
-      <input id={id} name="title" required maxLength={255} autoComplete="off" value={value} aria-describedby={describedBy} onChange={(e) => onChange(e.target.value)} />
-    ),
-    toBody: (value) => ({ title: value.trim() }),
-  },
-]
-
-export interface DetailRow {
-  label: string
-  types?: KeyType[]
-  value(key: AdminApiKey): ReactNode
-}
+export const CREATE_FIELDS: KeyField<unknown>[] = [titleField, expiryField, ...SETTING_FIELDS]
 
 const by = (actor: string | null | undefined) => (actor ? <> by <code>{actor}</code></> : null)
 
@@ -83,6 +67,7 @@ export const DETAIL_ROWS: DetailRow[] = [
       </>
     ),
   },
+  expiryRow,
   {
     label: "Revoked",
     value: (key) =>
@@ -97,8 +82,11 @@ export const DETAIL_ROWS: DetailRow[] = [
       ),
   },
   { label: "Last used", value: (key) => <DateTime value={key.last_used_at} fallback="Not used yet" /> },
+  scopesRow,
+  originsRow,
+  rateLimitRow,
+  {
+    label: "Metadata",
+    value: (key) => (key.metadata && Object.keys(key.metadata).length ? <pre className="json">{JSON.stringify(key.metadata, null, 2)}</pre> : "None"),
+  },
 ]
-
-export function forType<T extends { types?: KeyType[] }>(entries: T[], type: KeyType): T[] {
-  return entries.filter((entry) => !entry.types || entry.types.includes(type))
-}

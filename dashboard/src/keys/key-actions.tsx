@@ -4,7 +4,7 @@ import { ConfirmDialog } from "../components/dialog"
 import { ErrorAlert } from "../components/error-alert"
 import type { AdminApiKey } from "../sdk"
 import { useSession } from "../session"
-import { keyStatus } from "./status"
+import { hasEnded, keyStatus } from "./status"
 import { NOW, WhenInput, revokeInSeconds, type When } from "./when-input"
 
 interface KeyActionsProps {
@@ -24,8 +24,8 @@ function minutesError(when: When): Error | undefined {
 
 /**
  * Revoke (now or later), roll and delete, each behind a confirmation. What a key's state rules
- * out is not offered: a revoked key cannot be revoked or rolled, and only a revoked key can be
- * deleted. The server has the last word: its refusal shows in the dialog.
+ * out is not offered: a revoked or expired key cannot be revoked or rolled, and only such a key can
+ * be deleted. The server has the last word: its refusal shows in the dialog.
  */
 export function KeyActions({ apiKey, onChanged, onRolled, onDeleted }: KeyActionsProps) {
   const { sdk } = useSession()
@@ -72,18 +72,19 @@ export function KeyActions({ apiKey, onChanged, onRolled, onDeleted }: KeyAction
             Revoke key
           </button>
         )}
-        {status !== "revoked" && (
+        {!hasEnded(status) && (
           <button type="button" className="button secondary" onClick={() => openDialog("roll")}>
             Roll key
           </button>
         )}
-        {status === "revoked" && (
+        {hasEnded(status) && (
           <button type="button" className="button danger" onClick={() => openDialog("delete")}>
             Delete key
           </button>
         )}
       </div>
-      {status !== "revoked" && <p className="hint">Only a revoked key can be deleted.</p>}
+      {!hasEnded(status) && <p className="hint">Only a revoked key can be deleted.</p>}
+      {status === "expired" && <p className="hint">An expired key cannot be revoked or rolled: create a new key instead.</p>}
 
       <ConfirmDialog
         open={open === "revoke"}

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from "react"
 import { useAction } from "../async"
 import { ErrorAlert } from "../components/error-alert"
 import { PageTitle } from "../components/page-title"
+import { FieldBlock } from "../keys/field-block"
 import { CREATE_FIELDS, forType } from "../keys/fields"
 import { KEY_KINDS, type KeyType } from "../keys/kinds"
 import { TokenReveal } from "../keys/token-reveal"
@@ -9,17 +10,22 @@ import { Link } from "../router"
 import type { AdminApiKey, AdminCreateApiKey } from "../sdk"
 import { useSession } from "../session"
 
+/** A setting left empty is not sent: the key gets the server's default (Medusa's behaviour). */
+function withoutUnset(body: AdminCreateApiKey): AdminCreateApiKey {
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null && value !== undefined)) as AdminCreateApiKey
+}
+
 /** The create form (fields from CREATE_FIELDS), then the new token, once. */
 export function KeyCreate({ type }: { type: KeyType }) {
   const kind = KEY_KINDS[type]
   const { sdk } = useSession()
   const fields = forType(CREATE_FIELDS, type)
   const formId = useId()
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.name, f.initial])))
+  const [values, setValues] = useState<Record<string, unknown>>(() => Object.fromEntries(fields.map((f) => [f.name, f.initial])))
   const [created, setCreated] = useState<AdminApiKey | undefined>(undefined)
   const create = useAction(async () => {
     const body = fields.reduce<AdminCreateApiKey>((acc, field) => ({ ...acc, ...field.toBody(values[field.name]) }), { title: "", type })
-    return (await sdk.admin.apiKey.create(body)).api_key
+    return (await sdk.admin.apiKey.create(withoutUnset(body))).api_key
   })
   const submit = async (event: FormEvent) => {
     event.preventDefault()
@@ -42,25 +48,15 @@ export function KeyCreate({ type }: { type: KeyType }) {
     <>
       <PageTitle>{`Create ${kind.singular}`}</PageTitle>
       <form onSubmit={submit} className="stack narrow">
-        {fields.map((field) => {
-          const id = `${formId}-${field.name}`
-          return (
-            <div className="field" key={field.name}>
-              <label htmlFor={id}>{field.label}</label>
-              {field.control({
-                id,
-                value: values[field.name],
-                onChange: (value) => setValues((previous) => ({ ...previous, [field.name]: value })),
-                describedBy: field.hint ? `${id}-hint` : undefined,
-              })}
-              {field.hint && (
-                <p id={`${id}-hint`} className="hint">
-                  {field.hint}
-                </p>
-              )}
-            </div>
-          )
-        })}
+        {fields.map((field) => (
+          <FieldBlock
+            key={field.name}
+            field={field}
+            idPrefix={formId}
+            value={values[field.name]}
+            onChange={(value) => setValues((previous) => ({ ...previous, [field.name]: value }))}
+          />
+        ))}
         <div className="actions">
           <button type="submit" className="button" disabled={create.pending}>
             {create.pending ? "Creating…" : `Create ${kind.singular}`}

@@ -6,7 +6,8 @@ import { DETAIL_ROWS, forType } from "../keys/fields"
 import { KeyActions } from "../keys/key-actions"
 import { KeySalesChannels } from "../keys/key-sales-channels"
 import { KEY_KINDS } from "../keys/kinds"
-import { STATUS_LABEL, keyStatus } from "../keys/status"
+import { SettingsDialog } from "../keys/settings-dialog"
+import { STATUS_LABEL, hasEnded, keyStatus } from "../keys/status"
 import { TitleForm } from "../keys/title-form"
 import { TokenReveal } from "../keys/token-reveal"
 import { Link, useRouter } from "../router"
@@ -14,7 +15,10 @@ import type { AdminApiKey } from "../sdk"
 import { useFlash } from "../flash"
 import { useSession } from "../session"
 
-/** One key: its title, its details (DETAIL_ROWS), revoke / roll / delete, and a publishable key's sales channels. */
+/**
+ * One key: its title, its details (DETAIL_ROWS) and settings (while it works), revoke / roll /
+ * delete, and a publishable key's sales channels.
+ */
 export function KeyDetail({ id }: { id: string }) {
   const { sdk } = useSession()
   const { navigate } = useRouter()
@@ -65,6 +69,7 @@ export function KeyDetail({ id }: { id: string }) {
             </div>
           ))}
         </dl>
+        {status && !hasEnded(status) && <SettingsDialog apiKey={apiKey} onSaved={setApiKey} />}
       </section>
 
       <KeyActions

@@ -75,6 +75,7 @@ export function KeyList({ type }: { type: KeyType }) {
             <option value="all">All</option>
             <option value="active">Active</option>
             <option value="revoked">Revoked</option>
+            <option value="expired">Expired</option>
           </select>
         </div>
       </form>

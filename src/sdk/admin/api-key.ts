@@ -37,7 +37,10 @@ export class ApiKey {
     return this.client.fetch(`/admin/api-keys/${segment(id)}`, { query, headers })
   }
 
-  /** Only the title can change, as in Medusa. */
+  /**
+   * The title (Medusa's only updatable field), and this server's settings: `scopes`,
+   * `allowed_origins`, `rate_limit`, `metadata` (null clears one). `expires_at` is fixed at creation.
+   */
   update(id: string, body: AdminUpdateApiKey, query?: SelectParams, headers?: ClientHeaders): Promise<AdminApiKeyResponse> {
     return this.client.fetch(`/admin/api-keys/${segment(id)}`, { method: "POST", body, query, headers })
   }

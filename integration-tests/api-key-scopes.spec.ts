@@ -205,6 +205,7 @@ describe("authorize() on an app's routes", () => {
     expect(() => authorize("report:*")).toThrow("authorize expects the one scope a route needs")
     expect(() => authorize("*")).toThrow("authorize expects the one scope a route needs")
 
+    expect(fx.apiKeys.knownScopes()).toEqual(["api_key:read", "api_key:write", "report:read", "report:write", "sales_channel:read", "sales_channel:write"])
     const typo = writeAppApi(
       {
         "middlewares.js": `const { defineMiddlewares, authorize } = require(${SRC})

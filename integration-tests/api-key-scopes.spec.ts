@@ -5,7 +5,7 @@ import { authorize, MedusaError, moduleQueryCount } from "../src"
 import { createApp } from "../src/http"
 import { writeAppApi } from "./setup/app-folder"
 import { setupCliApp, type CliApp } from "./setup/cli-app"
-import { eventually } from "./setup/events"
+import { eventually } from "./setup/wait"
 import { forkFixture, type FixtureProcess } from "./setup/fixture-process"
 import { setupHttpApp, testConfig, type HttpFixture } from "./setup/http"
 

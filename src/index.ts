@@ -35,8 +35,8 @@ export {
 } from "./modules/sales-channel"
 export type * from "./modules/sales-channel/types"
 export { createApp } from "./http"
-export { defineMiddlewares, authenticate, WithAdditionalData } from "./framework/http"
-export type { AdditionalDataValidator, AuthType, AuthenticateOptions } from "./framework/http"
+export { defineMiddlewares, authenticate, authorize, WithAdditionalData } from "./framework/http"
+export type { AdditionalDataValidator, AuthType, AuthenticateOptions, AuthorizeMiddleware } from "./framework/http"
 export { filterByValidSalesChannels, salesChannelIdsInScope } from "./api/store/sales-channel-scope"
 export type {
   CreateAppOptions,

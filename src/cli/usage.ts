@@ -10,13 +10,15 @@ export const COMMAND_USAGE: Record<string, string> = {
     Revert the newest N migrations (default 1; 0 reverts all) of every module, or of the modules
     named (apiKey or api_key, salesChannel or sales_channel, links). Back to Medusa's own api key
     module: db:rollback api_key (see README).`,
-  "keys:create": `keys:create --type secret|publishable --title TITLE [--created-by ACTOR] [--expires-in AGE]
+  "keys:create": `keys:create --type secret|publishable --title TITLE [--created-by ACTOR] [--expires-in AGE] [--scopes SCOPE,...]
     Create a key, expiring AGE from now if given (e.g. 30d, 12h, 15m, 90s). Its token is printed
     once, alone on stdout:
-      TOKEN=$(medusa-api-key keys:create --type secret --title admin)`,
+      TOKEN=$(medusa-api-key keys:create --type secret --title admin)
+    --scopes limits a secret key, e.g. api_key:read,sales_channel:read (default: full access).`,
   "keys:list": `keys:list [--type secret|publishable] [--expiring AGE] [--json]
     List keys (redacted; secret tokens are never shown) with their status (active, or when they
-    expire or are revoked). --expiring 7d: only active keys that expire within the next 7 days.`,
+    expire or are revoked), and their scopes once any key has some. --expiring 7d: only active
+    keys that expire within the next 7 days.`,
   "keys:revoke": `keys:revoke ID [--revoke-in SECONDS] [--revoked-by ACTOR]
     Revoke a key now, or SECONDS from now.`,
   "keys:roll": `keys:roll ID [--revoke-in SECONDS] [--revoked-by ACTOR]

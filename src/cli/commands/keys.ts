@@ -28,15 +28,17 @@ export async function keysCreate(args: string[], ctx: CliContext): Promise<numbe
     title: { type: "string" },
     "created-by": { type: "string" },
     "expires-in": { type: "string" },
+    scopes: { type: "string" },
   })
   const type = keyType(command, values.type, true)!
   const title = requireOption(command, "title", values.title)
   const createdBy = values["created-by"] ?? "cli"
   const expiresIn = parseDurationOption(command, "expires-in", values["expires-in"])
+  const scopes = parseScopesOption(command, values.scopes)
   const key = await withApp(ctx, (app) =>
     app.container
       .resolve<IApiKeyModuleService>(Modules.API_KEY)
-      .createApiKeys({ title, type, created_by: createdBy, ...(expiresIn ? { expires_in: expiresIn } : {}) })
+      .createApiKeys({ title, type, created_by: createdBy, ...(expiresIn ? { expires_in: expiresIn } : {}), ...(scopes ? { scopes } : {}) })
   )
   // The token alone on stdout, so `TOKEN=$(… keys:create …)` captures exactly it.
   ctx.out(key.token)
@@ -47,6 +49,22 @@ export async function keysCreate(args: string[], ctx: CliContext): Promise<numbe
       : `Created publishable key ${key.id} (${key.redacted}).${expires}`
   )
   return EXIT_OK
+}
+
+/** `--scopes api_key:read,sales_channel:read`; the module checks each scope (and that the key is secret). */
+function parseScopesOption(command: string, value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined
+  const scopes = value.split(",").map((scope) => scope.trim()).filter(Boolean)
+  if (!scopes.length) {
+    throw new UsageError(`--scopes needs at least one scope, e.g. --scopes api_key:read,sales_channel:read (leave it out for full access)`, command)
+  }
+  return scopes
+}
+
+/** A key's scopes for the table: "*" is full access (no scopes), "-" a publishable key (scopes do not apply). */
+function scopesCell(key: ApiKeyDTO): string {
+  if (key.scopes) return key.scopes.join(",")
+  return key.type === "secret" ? "*" : "-"
 }
 
 /** active, or the key's end: whichever of its revocation and expiry comes (or came) first. */
@@ -89,9 +107,12 @@ export async function keysList(args: string[], ctx: CliContext): Promise<number>
     return EXIT_OK
   }
   const now = new Date()
-  const rows = [["ID", "TYPE", "TITLE", "TOKEN", "STATUS", "CREATED BY", "CREATED AT"]]
+  // The SCOPES column only once some key has scopes: until then the table reads as it always has.
+  const withScopes = keys.some((key) => key.scopes)
+  const rows = [["ID", "TYPE", "TITLE", "TOKEN", "STATUS", "CREATED BY", "CREATED AT", ...(withScopes ? ["SCOPES"] : [])]]
   for (const key of keys) {
-    rows.push([key.id, key.type, key.title, key.redacted, status(key, now), key.created_by, new Date(key.created_at).toISOString()])
+    const row = [key.id, key.type, key.title, key.redacted, status(key, now), key.created_by, new Date(key.created_at).toISOString()]
+    rows.push(withScopes ? [...row, scopesCell(key)] : row)
   }
   for (const line of table(rows)) ctx.out(line)
   return EXIT_OK

@@ -80,10 +80,10 @@ export function createHttpApp(options: CreateAppOptions): MedusaExpressApp {
   // The package's own folder is not an app of its own: its routes are the built-in ones.
   const appRouter = Router()
   const ownPackage = directory !== undefined && builtInApi !== undefined && samePath(directory, findPackageRoot(builtInApi))
-  const appRoutes = directory && !ownPackage ? mountFileRoutes(appRouter, path.join(directory, "src", "api")) : []
+  const appRoutes = directory && !ownPackage ? mountFileRoutes(appRouter, path.join(directory, "src", "api"), container) : []
   app.use(appRouter)
   const builtInRouter = Router()
-  const builtInRoutes = builtInApi ? mountFileRoutes(builtInRouter, builtInApi) : []
+  const builtInRoutes = builtInApi ? mountFileRoutes(builtInRouter, builtInApi, container) : []
   app.use(builtInRouter)
   app.fileRoutes = appRoutes
   app.builtInRoutes = builtInRoutes

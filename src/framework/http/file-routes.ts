@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, statSync } from "node:fs"
 import path from "node:path"
 import type { RequestHandler, Router } from "express"
-import { routeMiddlewares, type MiddlewaresConfig } from "./middlewares"
+import { checkMiddlewaresAtStartup, routeMiddlewares, type MiddlewaresConfig } from "./middlewares"
+import { assertScopeDeclared } from "./auth/authorize"
+import type { MedusaContainer } from "./types"
 import { MedusaError } from "../modules-sdk/medusa-error"
 import { ensureTypeScriptLoader } from "./typescript-loader"
 
@@ -81,7 +83,7 @@ function loadRouteModule(file: string): Record<string, unknown> {
   }
 }
 
-function loadMiddlewares(root: string): MiddlewaresConfig | undefined {
+function loadMiddlewares(root: string): { config: MiddlewaresConfig; file: string } | undefined {
   const name = MIDDLEWARE_FILES.find((file) => existsSync(path.join(root, file)))
   if (!name) return undefined
   const file = path.join(root, name)
@@ -98,7 +100,7 @@ function loadMiddlewares(root: string): MiddlewaresConfig | undefined {
       throw invalidRoute(`${file}: the additionalDataValidator of "${route.matcher}" must be an object of zod fields, e.g. { brand: z.string() }`)
     }
   }
-  return config
+  return { config, file }
 }
 
 function mountMiddlewares(router: Router, config: MiddlewaresConfig): void {
@@ -115,9 +117,12 @@ function mountMiddlewares(router: Router, config: MiddlewaresConfig): void {
  * Finds every route.ts / route.js under the api folder `root` and mounts its exported GET, POST,
  * PUT, PATCH, DELETE (…) handlers on `router` at the folder's path, as Medusa does:
  * <root>/admin/custom/[id]/route.ts serves /admin/custom/:id. The folder's middlewares.ts (if
- * any) is mounted first, so its validators and guards run before the handlers.
+ * any) is mounted first, so its validators and guards run before the handlers. With the app's
+ * `container`, the middlewares' start-up checks run (an `authorize` scope the API key module does
+ * not know stops the server here). Every handler refuses keys with limited scopes unless a
+ * middleware authorized the request (see assertScopeDeclared).
  */
-export function mountFileRoutes(router: Router, root: string): FileRoute[] {
+export function mountFileRoutes(router: Router, root: string, container?: MedusaContainer): FileRoute[] {
   if (!existsSync(root) || !statSync(root).isDirectory()) return []
   const routes: Array<FileRoute & { routeModule: Record<string, unknown> }> = []
   for (const file of findRouteFiles(root)) {
@@ -134,13 +139,17 @@ export function mountFileRoutes(router: Router, root: string): FileRoute[] {
   }
   routes.sort(compareRoutes)
   const middlewares = loadMiddlewares(root)
-  if (middlewares) mountMiddlewares(router, middlewares)
+  if (middlewares && container) checkMiddlewaresAtStartup(middlewares.config, container, middlewares.file)
+  if (middlewares) mountMiddlewares(router, middlewares.config)
   for (const route of routes) {
     for (const method of route.methods) {
       const fn = route.routeModule[method] as (req: unknown, res: unknown) => unknown
       const verb = method.toLowerCase() as Lowercase<RouteMethod>
       // Returning the handler's promise lets express 5 pass a rejection to the error handler.
-      router[verb](route.path, (req, res) => fn(req, res))
+      router[verb](route.path, (req, res) => {
+        assertScopeDeclared(req)
+        return fn(req, res)
+      })
     }
   }
   return routes.map(({ path: p, file, methods }) => ({ path: p, file, methods }))

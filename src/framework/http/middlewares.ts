@@ -1,6 +1,7 @@
 import type { RequestHandler } from "express"
 import { z } from "zod"
 import type { RouteMethod } from "./file-routes"
+import type { MedusaContainer } from "./types"
 
 /** Zod fields an app accepts in a route's `additional_data`, e.g. `{ sales_channel_id: z.string() }`. */
 export type AdditionalDataValidator = Record<string, z.ZodType>
@@ -23,6 +24,27 @@ export interface MiddlewareRoute {
 
 export interface MiddlewaresConfig {
   routes: MiddlewareRoute[]
+}
+
+/**
+ * A middleware that checks at start-up that it was declared correctly, against the loaded app —
+ * which does not exist yet when the middlewares file is imported (e.g. `authorize` checks that its
+ * scope is one the API key module knows). The file router calls it once, when it mounts the file.
+ */
+export interface CheckedAtStartup {
+  checkAtStartup(container: MedusaContainer, where: string): void
+}
+
+function isCheckedAtStartup(handler: unknown): handler is CheckedAtStartup {
+  return typeof (handler as Partial<CheckedAtStartup>).checkAtStartup === "function"
+}
+
+/** Runs the start-up checks of a middlewares file's handlers; `file` names it in the errors. */
+export function checkMiddlewaresAtStartup(config: MiddlewaresConfig, container: MedusaContainer, file: string): void {
+  for (const route of config.routes) {
+    const where = `${file} (matcher "${route.matcher}")`
+    for (const handler of route.middlewares ?? []) if (isCheckedAtStartup(handler)) handler.checkAtStartup(container, where)
+  }
 }
 
 export function defineMiddlewares(config: MiddlewaresConfig): MiddlewaresConfig {

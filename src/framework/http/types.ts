@@ -5,11 +5,18 @@ import type { z } from "zod"
 /** The per-request awilix scope: everything the app container holds, plus request values. */
 export type MedusaContainer = AwilixContainer
 
-/** Who is calling. For a secret API key: its id, actor type "api-key", no auth identity. */
+/** Who is calling. For a secret API key: its id, actor type "api-key", no auth identity, and its scopes. */
 export interface AuthContext {
   actor_id: string
   actor_type: string
   auth_identity_id: string
+  /**
+   * Not in Medusa: what a secret API key may do (`resource:action`, `resource:*` or `*`); checked
+   * by `authorize(...)`. Absent (or null) means full access — a key without scopes, as every key
+   * is in Medusa — and for callers that scopes do not govern; so an unlimited key's context
+   * reads exactly as Medusa's.
+   */
+  scopes?: string[] | null
 }
 
 /** Set on /store requests by the publishable-key middleware. */
@@ -30,6 +37,8 @@ declare global {
       scope: MedusaContainer
       /** Set by the /admin authentication middleware. */
       auth_context?: AuthContext
+      /** The scopes `authorize(...)` checked for this request (a route without any refuses keys with limited scopes). */
+      authorized_scopes?: string[]
       /** Set by the /store publishable-key middleware. */
       publishable_key_context?: PublishableKeyContext
       /** The request body after validation (zod), when the route validates one. */

@@ -8,7 +8,7 @@ const SECRET_PREFIX = "sk_"
 
 /** What this middleware needs of the API key module. */
 interface SecretKeyAuthenticator {
-  authenticate(token: string): Promise<KeyWithRateLimit | false>
+  authenticate(token: string): Promise<(KeyWithRateLimit & { scopes?: string[] | null }) | false>
 }
 
 /**
@@ -86,7 +86,8 @@ export function authenticate(actorType: string | string[], authType: AuthType | 
     const token = acceptsApiKey ? extractSecretToken(req.get("authorization")) : null
     const key = token ? await req.scope.resolve<SecretKeyAuthenticator>(Modules.API_KEY).authenticate(token) : false
     if (key) {
-      setAuthContext(req, { actor_id: key.id, actor_type: "api-key", auth_identity_id: "" })
+      // Scopes only when the key is limited: an unlimited key's context reads exactly as Medusa's.
+      setAuthContext(req, { actor_id: key.id, actor_type: "api-key", auth_identity_id: "", ...(key.scopes ? { scopes: key.scopes } : {}) })
       // After the key is accepted, so a request refused for auth is never counted.
       await enforceKeyRateLimit(req, res, key)
     } else if (!options.allowUnauthenticated) {

@@ -453,6 +453,10 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
     return this.authenticator_.stats()
   }
 
+  knownScopes(): string[] {
+    return [...this.options_.knownScopes].sort()
+  }
+
   flushLastUsed(): Promise<void> {
     return this.authenticator_.flushLastUsed()
   }

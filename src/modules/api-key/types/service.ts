@@ -51,6 +51,11 @@ export interface IApiKeyModuleService extends ShortMethods<ApiKeyTypes>, Generat
    * calls it once per request after authentication (see README "Rate limits").
    */
   consumeRateLimit(key: RateLimitedKey): Promise<RateLimitOutcome | null>
+  /**
+   * Every scope a key may hold (not in Medusa): the built-in ones and the module option
+   * `customScopes`, sorted. `authorize("resource:action")` checks its scope against these at start-up.
+   */
+  knownScopes(): string[]
   /** Writes pending `last_used_at` updates now (shutdown does too). */
   flushLastUsed(): Promise<void>
   onApplicationShutdown(): Promise<void>

@@ -4,6 +4,7 @@ import { definedOnly } from "../../../../framework/http/query-params"
 import { MedusaError } from "../../../../framework/modules-sdk/medusa-error"
 import { apiKeyService, pathParam } from "../../../utils"
 import { refetchApiKey } from "../helpers"
+import { assertUpdateWithinCaller } from "../no-widening"
 import type { AdminGetApiKeyParamsType, AdminUpdateApiKeyType } from "../validators"
 
 type Req<Body = unknown> = AuthenticatedMedusaRequest<Body, AdminGetApiKeyParamsType>
@@ -14,7 +15,7 @@ export async function GET(req: Req, res: MedusaResponse): Promise<void> {
 
 /**
  * Renames a key or changes its settings; `additional_data` goes to the workflow, and the key
- * history records the caller.
+ * history records the caller. A caller limited by scopes cannot give a key wider scopes than its own.
  */
 export async function POST(req: Req<AdminUpdateApiKeyType>, res: MedusaResponse): Promise<void> {
   const id = pathParam(req, "id")
@@ -25,7 +26,8 @@ export async function POST(req: Req<AdminUpdateApiKeyType>, res: MedusaResponse)
     throw new MedusaError(MedusaError.Types.INVALID_DATA, "Give the title or a setting to change: title, scopes, allowed_origins, rate_limit or metadata")
   }
   // A selector that matches nothing updates nothing; a missing key must still be a 404.
-  await apiKeyService(req.scope).retrieveApiKey(id, { select: ["id"] })
+  const target = await apiKeyService(req.scope).retrieveApiKey(id, { select: ["id", "type"] })
+  assertUpdateWithinCaller(req, target, update.scopes)
   await updateApiKeysWorkflow(req.scope).run({
     input: { selector: { id }, update, additional_data },
     context: { actor: req.auth_context.actor_id },

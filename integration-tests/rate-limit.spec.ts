@@ -334,6 +334,14 @@ describe("rate limits on one server (memory store)", () => {
         const res = await withDefault.server.store(shop.token, { origin: "https://elsewhere.example.net" })
         expect([res.status, res.body.type, res.limit]).toEqual([403, "forbidden", undefined])
       }
+      // A key whose scopes do not cover the route is refused (403) before counting too: here an
+      // app route that declares no scope, and a built-in one that needs api_key:read.
+      const scoped = await withDefault.apiKeys.createApiKeys({ title: "scoped", type: "secret", created_by: "test", scopes: ["sales_channel:read"] })
+      for (const route of ["/admin/whoami", "/admin/api-keys"]) {
+        const res = await withDefault.server.admin(scoped.token, route)
+        expect([res.status, res.body.type, res.limit]).toEqual([403, "forbidden", undefined])
+      }
+      expect((await withDefault.server.admin(scoped.token, "/admin/sales-channels")).remaining).toBe("1")
       // The refused requests used none of the keys' quota.
       expect((await withDefault.server.admin(key.token)).remaining).toBe("1")
       expect((await withDefault.server.store(pk.token)).remaining).toBe("1")

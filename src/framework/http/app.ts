@@ -5,6 +5,7 @@ import type { AwilixContainer } from "awilix"
 import { authenticateAdmin } from "./auth/authenticate"
 import { cors, DEFAULT_ADMIN_CORS, DEFAULT_STORE_CORS, type PreflightOriginCheck } from "./cors"
 import type { MedusaConfig } from "../modules-sdk/app/config"
+import { countHeldRateLimit } from "./auth/rate-limit"
 import { errorHandler, notFoundHandler, RETRY_AFTER_SECONDS, type HttpLogger } from "./errors"
 import { HEALTH_CHECK } from "../modules-sdk/app/load-app"
 import { mountFileRoutes, type FileRoute } from "./file-routes"
@@ -91,6 +92,11 @@ export function createHttpApp(options: CreateAppOptions): MedusaExpressApp {
   app.use(dashboardRoutes)
   app.dashboardServed = served
 
+  // An authenticated request that matched no route still counts against its key's rate limit.
+  app.use(async (req, res, next) => {
+    await countHeldRateLimit(req, res)
+    next()
+  })
   app.use(notFoundHandler)
   app.use(errorHandler(logger))
   return app

@@ -3,6 +3,7 @@ import path from "node:path"
 import type { RequestHandler, Router } from "express"
 import { checkMiddlewaresAtStartup, routeMiddlewares, type MiddlewaresConfig } from "./middlewares"
 import { assertScopeDeclared } from "./auth/authorize"
+import { countHeldRateLimit } from "./auth/rate-limit"
 import type { MedusaContainer } from "./types"
 import { MedusaError } from "../modules-sdk/medusa-error"
 import { ensureTypeScriptLoader } from "./typescript-loader"
@@ -146,8 +147,9 @@ export function mountFileRoutes(router: Router, root: string, container?: Medusa
       const fn = route.routeModule[method] as (req: unknown, res: unknown) => unknown
       const verb = method.toLowerCase() as Lowercase<RouteMethod>
       // Returning the handler's promise lets express 5 pass a rejection to the error handler.
-      router[verb](route.path, (req, res) => {
+      router[verb](route.path, async (req, res) => {
         assertScopeDeclared(req)
+        await countHeldRateLimit(req, res)
         return fn(req, res)
       })
     }

@@ -2,7 +2,7 @@ import type { RequestHandler } from "express"
 import { MedusaError } from "../../modules-sdk/medusa-error"
 import { Modules } from "../../modules-sdk/definitions"
 import { setAuthContext } from "../request-scope"
-import { enforceKeyRateLimit, type KeyWithRateLimit } from "./rate-limit"
+import { holdRateLimit, type KeyWithRateLimit } from "./rate-limit"
 
 const SECRET_PREFIX = "sk_"
 
@@ -82,14 +82,14 @@ export function authenticate(actorType: string | string[], authType: AuthType | 
     )
   }
 
-  return async (req, res, next) => {
+  return async (req, _res, next) => {
     const token = acceptsApiKey ? extractSecretToken(req.get("authorization")) : null
     const key = token ? await req.scope.resolve<SecretKeyAuthenticator>(Modules.API_KEY).authenticate(token) : false
     if (key) {
       // Scopes only when the key is limited: an unlimited key's context reads exactly as Medusa's.
       setAuthContext(req, { actor_id: key.id, actor_type: "api-key", auth_identity_id: "", ...(key.scopes ? { scopes: key.scopes } : {}) })
-      // After the key is accepted, so a request refused for auth is never counted.
-      await enforceKeyRateLimit(req, res, key)
+      // Counted once the request is also authorized (see holdRateLimit): never for a 401 or a 403.
+      holdRateLimit(req, key)
     } else if (!options.allowUnauthenticated) {
       throw unauthorized()
     }

@@ -3,6 +3,7 @@ import { Modules } from "../../modules-sdk/definitions"
 import { MedusaError } from "../../modules-sdk/medusa-error"
 import type { CheckedAtStartup } from "../middlewares"
 import type { MedusaContainer } from "../types"
+import { countHeldRateLimit } from "./rate-limit"
 import { hasFullAccess, parseScope, scopesAllow } from "./scopes"
 
 /** What authorize needs of the API key module: the scopes a key may hold. */
@@ -34,13 +35,14 @@ export function authorize(scope: string): AuthorizeMiddleware {
       `authorize expects the one scope a route needs, as "resource:action" in lower case (e.g. "report:read"); got ${JSON.stringify(scope)}`
     )
   }
-  const handler: RequestHandler = (req, _res, next) => {
+  const handler: RequestHandler = async (req, res, next) => {
     const context = req.auth_context
     if (!context) throw new MedusaError(MedusaError.Types.UNAUTHORIZED, "Unauthorized")
     if (!scopesAllow(context.scopes, scope)) {
       throw new MedusaError(MedusaError.Types.FORBIDDEN, `This API key lacks the scope "${scope}" needed for ${describeRoute(req)}`)
     }
     ;(req.authorized_scopes ??= []).push(scope)
+    await countHeldRateLimit(req, res)
     next()
   }
   return Object.assign(handler, {

@@ -24,8 +24,25 @@ interface RateLimitingService {
 
 /** Set on a request once its key has been counted, whichever middleware did it. */
 const COUNTED = Symbol.for("medusa-api-key.rateLimitCounted")
+/** The accepted secret key of an admin request, waiting to be counted once the request is authorized. */
+const HELD = Symbol.for("medusa-api-key.rateLimitHeld")
 
-type CountedRequest = Request & { [COUNTED]?: true }
+type CountedRequest = Request & { [COUNTED]?: true; [HELD]?: KeyWithRateLimit }
+
+/**
+ * Admin authentication accepts the key before the route's `authorize(...)` has run: the key is
+ * held here and counted by countHeldRateLimit once the request is authorized, so a request
+ * refused for a missing scope (403) is not counted, like one refused for its key (401).
+ */
+export function holdRateLimit(req: Request, key: KeyWithRateLimit): void {
+  ;(req as CountedRequest)[HELD] ??= key
+}
+
+/** Counts the held key, if any (once per request): when authorize passes, before a route's handler, or before a 404. */
+export async function countHeldRateLimit(req: Request, res: Response): Promise<void> {
+  const key = (req as CountedRequest)[HELD]
+  if (key) await enforceKeyRateLimit(req, res, key)
+}
 
 /**
  * Counts the request against its key's rate limit, once per request: the admin authentication

@@ -93,8 +93,9 @@ export function createHttpApp(options: CreateAppOptions): MedusaExpressApp {
   app.dashboardServed = served
 
   // An authenticated request that matched no route still counts against its key's rate limit.
-  app.use(async (req, res, next) => {
-    await countHeldRateLimit(req, res)
+  app.use((req, res, next) => {
+    const counting = countHeldRateLimit(req, res)
+    if (counting) return counting.then(() => next())
     next()
   })
   app.use(notFoundHandler)

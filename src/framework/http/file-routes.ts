@@ -147,10 +147,10 @@ export function mountFileRoutes(router: Router, root: string, container?: Medusa
       const fn = route.routeModule[method] as (req: unknown, res: unknown) => unknown
       const verb = method.toLowerCase() as Lowercase<RouteMethod>
       // Returning the handler's promise lets express 5 pass a rejection to the error handler.
-      router[verb](route.path, async (req, res) => {
+      router[verb](route.path, (req, res) => {
         assertScopeDeclared(req)
-        await countHeldRateLimit(req, res)
-        return fn(req, res)
+        const counting = countHeldRateLimit(req, res)
+        return counting ? counting.then(() => fn(req, res)) : fn(req, res)
       })
     }
   }

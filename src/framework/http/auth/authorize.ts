@@ -35,14 +35,15 @@ export function authorize(scope: string): AuthorizeMiddleware {
       `authorize expects the one scope a route needs, as "resource:action" in lower case (e.g. "report:read"); got ${JSON.stringify(scope)}`
     )
   }
-  const handler: RequestHandler = async (req, res, next) => {
+  const handler: RequestHandler = (req, res, next) => {
     const context = req.auth_context
     if (!context) throw new MedusaError(MedusaError.Types.UNAUTHORIZED, "Unauthorized")
     if (!scopesAllow(context.scopes, scope)) {
       throw new MedusaError(MedusaError.Types.FORBIDDEN, `This API key lacks the scope "${scope}" needed for ${describeRoute(req)}`)
     }
     ;(req.authorized_scopes ??= []).push(scope)
-    await countHeldRateLimit(req, res)
+    const counting = countHeldRateLimit(req, res)
+    if (counting) return counting.then(() => next())
     next()
   }
   return Object.assign(handler, {

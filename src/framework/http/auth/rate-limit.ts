@@ -20,14 +20,16 @@ interface RateLimitOutcome {
 /** What this host needs of the API key module; a module without it (Medusa's own) limits nothing. */
 interface RateLimitingService {
   consumeRateLimit?(key: KeyWithRateLimit): Promise<RateLimitOutcome | null>
+  /** The limit that applies to the key (its own, else the module's default); null: none. */
+  rateLimitOf?(key: KeyWithRateLimit): { limit: number; window_s: number } | null
 }
 
-/** Set on a request once its key has been counted, whichever middleware did it. */
-const COUNTED = Symbol.for("medusa-api-key.rateLimitCounted")
+// Per request, outside the request object: adding properties to express's request on the hot
+// path costs more than a WeakMap entry.
+/** Requests whose key has been counted, whichever middleware did it. */
+const counted = new WeakSet<Request>()
 /** The accepted secret key of an admin request, waiting to be counted once the request is authorized. */
-const HELD = Symbol.for("medusa-api-key.rateLimitHeld")
-
-type CountedRequest = Request & { [COUNTED]?: true; [HELD]?: KeyWithRateLimit }
+const held = new WeakMap<Request, KeyWithRateLimit>()
 
 /**
  * Admin authentication accepts the key before the route's `authorize(...)` has run: the key is
@@ -35,13 +37,16 @@ type CountedRequest = Request & { [COUNTED]?: true; [HELD]?: KeyWithRateLimit }
  * refused for a missing scope (403) is not counted, like one refused for its key (401).
  */
 export function holdRateLimit(req: Request, key: KeyWithRateLimit): void {
-  ;(req as CountedRequest)[HELD] ??= key
+  if (!held.has(req)) held.set(req, key)
 }
 
-/** Counts the held key, if any (once per request): when authorize passes, before a route's handler, or before a 404. */
-export async function countHeldRateLimit(req: Request, res: Response): Promise<void> {
-  const key = (req as CountedRequest)[HELD]
-  if (key) await enforceKeyRateLimit(req, res, key)
+/**
+ * Counts the held key, if any (once per request): when authorize passes, before a route's handler,
+ * or before a 404. Undefined when there is nothing to wait for (the common case: no limit applies).
+ */
+export function countHeldRateLimit(req: Request, res: Response): Promise<void> | undefined {
+  const key = held.get(req)
+  return key ? enforceKeyRateLimit(req, res, key) : undefined
 }
 
 /**
@@ -55,13 +60,19 @@ export async function countHeldRateLimit(req: Request, res: Response): Promise<v
  * Over the limit: 429 too_many_requests with `Retry-After` (the same seconds). A key without a
  * limit gets no headers and costs no store call.
  */
-export async function enforceKeyRateLimit(req: Request, res: Response, key: KeyWithRateLimit): Promise<void> {
-  const counted = req as CountedRequest
-  if (counted[COUNTED]) return
-  counted[COUNTED] = true
-  const outcome = await req.scope.resolve<RateLimitingService>(Modules.API_KEY).consumeRateLimit?.(key)
+export function enforceKeyRateLimit(req: Request, res: Response, key: KeyWithRateLimit): Promise<void> | undefined {
+  if (counted.has(req)) return undefined
+  counted.add(req)
+  const service = req.scope.resolve<RateLimitingService>(Modules.API_KEY)
+  // No limit for this key: decided without a promise, as most requests are.
+  if (!service.consumeRateLimit || service.rateLimitOf?.(key) === null) return undefined
+  return service.consumeRateLimit(key).then((outcome) => applyOutcome(res, outcome))
+}
+
+function applyOutcome(res: Response, outcome: RateLimitOutcome | null): void {
   if (!outcome) return
-  const resetSeconds = Math.max(0, Math.ceil(outcome.reset_ms / 1000))
+  // Whole milliseconds first: a monotonic clock's fractions (2000.0000001 ms) must not add a second.
+  const resetSeconds = Math.max(0, Math.ceil(Math.round(outcome.reset_ms) / 1000))
   res.set({
     "RateLimit-Limit": String(outcome.limit),
     "RateLimit-Remaining": String(outcome.remaining),

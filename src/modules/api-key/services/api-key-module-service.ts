@@ -22,7 +22,7 @@ import { verifyLeakReportSignature } from "../authentication/leak-report-signatu
 import { generateToken, parseToken, redactToken, tokenLookupDigest } from "../authentication/token"
 import { unknownTokenPrefix } from "../authentication/verification-cache"
 import type { NormalizedApiKeyModuleOptions } from "../loaders/options"
-import { ApiKey, ApiKeyType, type ApiKeyRow } from "../models/api-key"
+import { ApiKey, ApiKeyType, type ApiKeyRateLimit, type ApiKeyRow } from "../models/api-key"
 import { API_KEY_HISTORY_FIELDS, ApiKeyHistory, ApiKeyHistoryAction, type ApiKeyHistoryDTO, type FilterableApiKeyHistoryProps } from "../models/api-key-history"
 import type { ApiKeyHistoryRepository } from "../repositories/api-key-history-repository"
 import type { ApiKeyRepository } from "../repositories/api-key-repository"
@@ -469,6 +469,11 @@ export class ApiKeyModuleService extends MedusaService<{ ApiKey: ApiKeyTypes }>(
    * authentication returned it, so a warm request sends no query. Throws service_unavailable when
    * the store is unreachable and `rateLimit.onStoreError` is "closed".
    */
+  /** The limit that applies to the key (its own `rate_limit`, else the module's default); null when none does. */
+  rateLimitOf(key: RateLimitedKey): ApiKeyRateLimit | null {
+    return this.rateLimiter_.limitOf(key)
+  }
+
   consumeRateLimit(key: RateLimitedKey): Promise<RateLimitOutcome | null> {
     if (!isPlainObject(key) || typeof key.id !== "string") {
       return Promise.reject(invalid(`consumeRateLimit needs the authenticated key ({ id, rate_limit? }); got ${JSON.stringify(key)}`))

@@ -1,6 +1,7 @@
 import type { Context } from "../../../framework/modules-sdk/context"
 import type { FindConfig, GeneratedMethods, ShortMethods } from "../../../framework/modules-sdk/service"
 import type { ApiKeyHistoryDTO, FilterableApiKeyHistoryProps } from "../models/api-key-history"
+import type { ApiKeyRateLimit } from "../models/api-key"
 import type { AuthenticationStats } from "../authentication/authenticator"
 import type { RateLimitedKey } from "../rate-limit/limiter"
 import type { RateLimitOutcome } from "../rate-limit/store"
@@ -51,6 +52,8 @@ export interface IApiKeyModuleService extends ShortMethods<ApiKeyTypes>, Generat
    * calls it once per request after authentication (see README "Rate limits").
    */
   consumeRateLimit(key: RateLimitedKey): Promise<RateLimitOutcome | null>
+  /** The limit that applies to the key (its own `rate_limit`, else the module's default); null when none does. Sends nothing. */
+  rateLimitOf(key: RateLimitedKey): ApiKeyRateLimit | null
   /**
    * Every scope a key may hold (not in Medusa): the built-in ones and the module option
    * `customScopes`, sorted. `authorize("resource:action")` checks its scope against these at start-up.

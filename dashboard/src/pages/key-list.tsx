@@ -123,7 +123,9 @@ export function KeyList({ type }: { type: KeyType }) {
         {list.loading && !list.data && <p>Loading…</p>}
       </div>
       {list.data && list.data.count > 0 && (
-        <Pager offset={offset} limit={PAGE_SIZE} count={list.data.count} noun={kind.pluralInText} onPage={(next) => go({ offset: next })} />
+        // The page the rows shown came from, not the one requested: while the next page loads,
+        // the range must still describe the rows on screen.
+        <Pager offset={list.data.offset} limit={PAGE_SIZE} count={list.data.count} noun={kind.pluralInText} onPage={(next) => go({ offset: next })} />
       )}
     </>
   )

@@ -92,7 +92,9 @@ export function SalesChannels() {
         )}
       </div>
       {list.data && list.data.count > 0 && (
-        <Pager offset={offset} limit={PAGE_SIZE} count={list.data.count} noun="sales channels" onPage={(next) => navigate(withQuery("/sales-channels", { offset: next }))} />
+        // The page the rows shown came from, not the one requested: while the next page loads,
+        // the range must still describe the rows on screen.
+        <Pager offset={list.data.offset} limit={PAGE_SIZE} count={list.data.count} noun="sales channels" onPage={(next) => navigate(withQuery("/sales-channels", { offset: next }))} />
       )}
     </>
   )

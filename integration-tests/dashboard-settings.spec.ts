@@ -291,10 +291,13 @@ describe("expired keys", () => {
     await expect(row("Short-lived").locator(".badge").textContent()).resolves.toBe("Expired")
     await expect(row("Short-lived later").locator(".badge").textContent()).resolves.toBe("Active")
 
+    // Both filters answer "1–1 of 1": wait for the row itself, not the range, before reading the table.
     await page.getByLabel("Status").selectOption("expired")
+    await rows.getByRole("rowheader", { name: "Short-lived", exact: true }).waitFor()
     await page.getByText("1–1 of 1").waitFor()
     await expect(rows.getByRole("rowheader").allTextContents()).resolves.toEqual(["Short-lived"])
     await page.getByLabel("Status").selectOption("active")
+    await rows.getByRole("rowheader", { name: "Short-lived later", exact: true }).waitFor()
     await page.getByText("1–1 of 1").waitFor()
     await expect(rows.getByRole("rowheader").allTextContents()).resolves.toEqual(["Short-lived later"])
     await page.getByLabel("Status").selectOption("revoked")

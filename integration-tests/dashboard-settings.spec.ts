@@ -1,7 +1,6 @@
-import type { Browser, BrowserContext, Page } from "playwright-core"
+import type { Page } from "playwright-core"
 import Medusa from "../src/sdk"
-import { collectPageErrors, launchChromium, unexpectedErrors } from "./setup/browser"
-import { serveDashboard, type DashboardServer } from "./setup/dashboard"
+import { useDashboardSession, type DashboardServer } from "./setup/dashboard"
 
 /**
  * The dashboard's key settings beyond Medusa (issues 14–16 together): expiry on create, a secret
@@ -20,33 +19,14 @@ const MAX_SECRET_DAYS = 30
 const DAY_MS = 86_400_000
 
 let server: DashboardServer
-let browser: Browser
-let context: BrowserContext
 let page: Page
-let errors: string[]
-let expectedStatuses: number[]
 let admin: Medusa
-
-beforeAll(async () => {
-  ;[server, browser] = await Promise.all([serveDashboard({ apiKey: { maxLifetime: { secret: `${MAX_SECRET_DAYS}d` } } }), launchChromium()])
-  admin = new Medusa({ baseUrl: server.baseUrl, apiKey: server.fx.adminToken })
+const session = useDashboardSession({ server: { apiKey: { maxLifetime: { secret: `${MAX_SECRET_DAYS}d` } } }, viewport: { width: 1200, height: 900 } })
+beforeAll(() => {
+  ;({ server, admin } = session)
 })
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
-
-beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1200, height: 900 } })
-  page = await context.newPage()
-  errors = collectPageErrors(page)
-  expectedStatuses = []
-})
-
-afterEach(async () => {
-  await context.close()
-  expect(unexpectedErrors(errors, expectedStatuses)).toEqual([])
+beforeEach(() => {
+  page = session.page
 })
 
 const app = (path = "/") => `${server.baseUrl}/app${path}`
@@ -201,7 +181,7 @@ describe("creating a key with settings", () => {
 
 describe("errors", () => {
   it("shows the server's message for an invalid origin and for an expiry past maxLifetime, next to the form", async () => {
-    expectedStatuses = [400]
+    session.expectStatuses(400)
     await signIn("/publishable-keys/create")
     await page.getByLabel("Title", { exact: true }).fill("Bad origin")
     await page.getByLabel("Allowed origins").fill("https://shop.example.com/checkout")
@@ -238,7 +218,7 @@ describe("errors", () => {
   })
 
   it("shows an invalid origin in Edit settings inside the dialog, and keeps the key as it was", async () => {
-    expectedStatuses = [400]
+    session.expectStatuses(400)
     const { api_key: key } = await admin.admin.apiKey.create({ title: "Kiosk", type: "publishable", allowed_origins: ["https://kiosk.example.com"] })
     await signIn(`/keys/${key.id}`)
     await page.getByRole("button", { name: "Edit settings" }).click()
@@ -252,7 +232,7 @@ describe("errors", () => {
   it("shows a 403 next to the action and stays signed in", async () => {
     // A scoped key's refusal (403 forbidden) comes from the scopes feature, which merges in
     // parallel with this one; until then the browser is handed the server's answer for it.
-    expectedStatuses = [403]
+    session.expectStatuses(403)
     const message = 'This API key lacks the scope "api_key:write" needed for POST /admin/api-keys/:id'
     const { api_key: key } = await admin.admin.apiKey.create({ title: "Guarded", type: "secret" })
     await page.route(`**/admin/api-keys/${key.id}`, (route) =>

@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
-import type { Browser, BrowserContext, Page } from "playwright-core"
+import type { Page } from "playwright-core"
 import request from "supertest"
 import { createApp } from "../src/http"
 import Medusa from "../src/sdk"
-import { collectPageErrors, launchChromium, unexpectedErrors } from "./setup/browser"
 import { writeAppApi } from "./setup/app-folder"
-import { serveDashboard, type DashboardServer } from "./setup/dashboard"
+import { useDashboardSession, type DashboardServer } from "./setup/dashboard"
 
 /**
  * The admin dashboard (issue 16, points 2 and 3) in a real headless Chromium against the
@@ -21,35 +20,14 @@ declare const document: any, window: any, sessionStorage: any, navigator: any
 declare type HTMLInputElement = any
 
 let server: DashboardServer
-let browser: Browser
-let context: BrowserContext
 let page: Page
-let errors: string[]
-/** Failed responses a test provokes on purpose (Chromium logs each as a console error). */
-let expectedStatuses: number[]
 let admin: Medusa
-
-beforeAll(async () => {
-  ;[server, browser] = await Promise.all([serveDashboard(), launchChromium()])
-  admin = new Medusa({ baseUrl: server.baseUrl, apiKey: server.fx.adminToken })
+const session = useDashboardSession({ viewport: { width: 1200, height: 800 }, clipboard: true })
+beforeAll(() => {
+  ;({ server, admin } = session)
 })
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
-
-beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1200, height: 800 } })
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.baseUrl })
-  page = await context.newPage()
-  errors = collectPageErrors(page)
-  expectedStatuses = []
-})
-
-afterEach(async () => {
-  await context.close()
-  expect(unexpectedErrors(errors, expectedStatuses)).toEqual([])
+beforeEach(() => {
+  page = session.page
 })
 
 const app = (path = "/") => `${server.baseUrl}/app${path}`
@@ -124,7 +102,7 @@ describe("serving", () => {
 
 describe("signing in and out", () => {
   it("refuses a key the server does not accept, then signs in with a secret key kept for this tab", async () => {
-    expectedStatuses = [401]
+    session.expectStatuses(401)
     await page.goto(app())
     await page.getByLabel("Secret API key").fill(`sk_${"0".repeat(64)}`)
     await page.getByRole("button", { name: "Sign in" }).click()
@@ -152,7 +130,7 @@ describe("signing in and out", () => {
   })
 
   it("is signed out when the server stops accepting its key (401), and cannot sign in with it again", async () => {
-    expectedStatuses = [401]
+    session.expectStatuses(401)
     const { api_key: own } = await admin.admin.apiKey.create({ title: "Soon revoked session", type: "secret" })
     await signIn(own.token)
     await admin.admin.apiKey.revoke(own.id)
@@ -277,7 +255,7 @@ describe("keys", () => {
   })
 
   it("shows the server's refusal next to the action instead of swallowing it", async () => {
-    expectedStatuses = [400]
+    session.expectStatuses(400)
     const { api_key: key } = await admin.admin.apiKey.create({ title: "Raced revoke", type: "secret" })
     await signIn()
     await openKey("Raced revoke", "Secret API keys")

@@ -5,6 +5,9 @@ import type { Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
 import path from "node:path"
+import type { Browser, BrowserContext, Page } from "playwright-core"
+import Medusa from "../../src/sdk"
+import { collectPageErrors, launchChromium, unexpectedErrors } from "./browser"
 import { setupHttpApp, type HttpFixture, type HttpFixtureOptions } from "./http"
 
 const ROOT = path.resolve(__dirname, "..", "..")
@@ -54,4 +57,60 @@ export async function serveDashboard(options: HttpFixtureOptions = {}): Promise<
       build.remove()
     },
   }
+}
+
+export interface DashboardSessionOptions {
+  /** Options of the server under test (e.g. the api key module's). */
+  server?: HttpFixtureOptions
+  viewport: { width: number; height: number }
+  /** Lets the page read and write the clipboard (the copy button). */
+  clipboard?: boolean
+}
+
+/** What a dashboard suite drives: filled in by the hooks useDashboardSession registers. */
+export interface DashboardSession {
+  server: DashboardServer
+  /** An SDK signed in with the server's admin key, to set up and check state beside the browser. */
+  admin: Medusa
+  page: Page
+  /** Failed responses the current test provokes on purpose (Chromium logs each as a console error). */
+  expectStatuses(...statuses: number[]): void
+}
+
+/**
+ * The set-up every dashboard suite shares: one server and one headless Chromium for the file, a
+ * fresh browser context (fresh session storage) per test, and a test fails on any console error
+ * or page exception it did not provoke. Call it at the top of the file, before other hooks.
+ */
+export function useDashboardSession(options: DashboardSessionOptions): DashboardSession {
+  const session = {} as DashboardSession
+  let browser: Browser | undefined
+  let context: BrowserContext | undefined
+  let errors: string[] = []
+  let expected: number[] = []
+  session.expectStatuses = (...statuses) => {
+    expected = statuses
+  }
+  beforeAll(async () => {
+    let server: DashboardServer
+    ;[server, browser] = await Promise.all([serveDashboard(options.server), launchChromium()])
+    session.server = server
+    session.admin = new Medusa({ baseUrl: server.baseUrl, apiKey: server.fx.adminToken })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await session.server?.close()
+  })
+  beforeEach(async () => {
+    context = await browser!.newContext({ viewport: options.viewport })
+    if (options.clipboard) await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: session.server.baseUrl })
+    session.page = await context.newPage()
+    errors = collectPageErrors(session.page)
+    expected = []
+  })
+  afterEach(async () => {
+    await context?.close()
+    expect(unexpectedErrors(errors, expected)).toEqual([])
+  })
+  return session
 }

@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core"
 import Medusa from "../src/sdk"
+import { unlabelledControls as unlabelledControlsOf } from "./setup/browser"
 import { useDashboardSession, type DashboardServer } from "./setup/dashboard"
 
 /**
@@ -54,17 +55,7 @@ async function openCreated(title: string): Promise<string> {
   return decodeURIComponent(new URL(page.url()).pathname.split("/").pop() as string)
 }
 
-/** Form controls (outside closed dialogs) that have no accessible name. */
-const unlabelledControls = () =>
-  page.evaluate(() =>
-    Array.from<HTMLInputElement>(document.querySelectorAll("input, select, textarea, button"))
-      .filter((control) => !control.closest("dialog:not([open])"))
-      .filter((control) => {
-        const name = control.labels?.length ? control.labels[0].textContent : (control.getAttribute("aria-label") ?? control.textContent)
-        return !name?.trim()
-      })
-      .map((control) => control.outerHTML as string)
-  )
+const unlabelledControls = () => unlabelledControlsOf(page)
 
 describe("creating a key with settings", () => {
   it("creates a secret key that expires in 2 days with only api_key:read, and its page shows both", async () => {

@@ -6,6 +6,7 @@ import request from "supertest"
 import { createApp } from "../src/http"
 import Medusa from "../src/sdk"
 import { writeAppApi } from "./setup/app-folder"
+import { unlabelledControls } from "./setup/browser"
 import { useDashboardSession, type DashboardServer } from "./setup/dashboard"
 
 /**
@@ -349,15 +350,7 @@ describe("accessibility", () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Revoke key")
 
     // Every form control on the page has a label.
-    const unlabelled = await page.evaluate(() =>
-      Array.from<HTMLInputElement>(document.querySelectorAll("input, select, textarea, button"))
-        .filter((control) => !control.closest("dialog:not([open])"))
-        .filter((control) => {
-          const name = control.labels?.length ? control.labels[0].textContent : (control.getAttribute("aria-label") ?? control.textContent)
-          return !name?.trim()
-        })
-        .map((control) => control.outerHTML as string)
-    )
+    const unlabelled = await unlabelledControls(page)
     expect(unlabelled).toEqual([])
   })
 })

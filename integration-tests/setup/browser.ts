@@ -42,3 +42,19 @@ export function collectPageErrors(page: Page): string[] {
 export function unexpectedErrors(errors: string[], expectedStatuses: number[] = []): string[] {
   return errors.filter((line) => !expectedStatuses.some((status) => line.includes(`Failed to load resource: the server responded with a status of ${status}`)))
 }
+
+// Code passed to page.evaluate runs in the browser, with its globals (this Node program's types have none).
+declare const document: any
+
+/** Form controls of the page (outside closed dialogs) that have no accessible name, as HTML. */
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from<any>(document.querySelectorAll("input, select, textarea, button"))
+      .filter((control) => !control.closest("dialog:not([open])"))
+      .filter((control) => {
+        const name = control.labels?.length ? control.labels[0].textContent : (control.getAttribute("aria-label") ?? control.textContent)
+        return !name?.trim()
+      })
+      .map((control) => control.outerHTML as string)
+  )
+}
